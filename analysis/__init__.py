@@ -1,0 +1,1 @@
+"""The `relance analyze` step (issue #5)."""

@@ -1,0 +1,1 @@
+"""The `relance dashboard` step (issue #6)."""

@@ -1,0 +1,1 @@
+"""The `relance report` step (issue #7)."""

@@ -1,0 +1,1 @@
+"""The `relance simulate` step (issue #2)."""

@@ -1,0 +1,1 @@
+"""The `relance transcribe` step (issue #4)."""

@@ -1,0 +1,1 @@
+"""The `relance build` step (issue #3)."""
