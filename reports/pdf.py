@@ -1,0 +1,109 @@
+"""Print report HTML to PDF with one headless Chromium reused for every merchant.
+
+Starting a browser costs about a second; printing a page a fraction of that. The printer is a
+context manager so ``--all`` pays the start once. Charts are drawn by plotly.js in the page, so
+printing waits until every chart has its SVG before it prints.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from types import TracebackType
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+# A4 at 96 dpi minus the page margins: charts are laid out at the width they will print at.
+PRINT_VIEWPORT = {"width": 720, "height": 1000}
+CHART_TIMEOUT_MS = 30_000
+
+
+class ChromiumMissingError(RuntimeError):
+    """No Chromium on this machine: ``make system-deps`` installs it."""
+
+
+def chromium_path() -> str:
+    """The Chromium binary to drive: ``RELANCE_CHROMIUM`` if set, else the Debian one."""
+    configured = os.environ.get("RELANCE_CHROMIUM")
+    candidates = [configured] if configured else list(CHROMIUM_CANDIDATES)
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            return candidate
+    found = shutil.which("chromium")
+    if found:
+        return found
+    raise ChromiumMissingError(
+        "Chromium is needed to print PDFs and was not found at "
+        f"{', '.join(c for c in candidates if c)}. Run `make system-deps` to install it, "
+        "or ask for HTML only with `--format html`."
+    )
+
+
+class PdfPrinter:
+    """A headless Chromium that prints HTML strings to PDF files; use it in a ``with`` block."""
+
+    def __init__(self) -> None:
+        self._playwright = None
+        self._browser = None
+        self._page = None
+
+    def __enter__(self) -> PdfPrinter:
+        from playwright.sync_api import sync_playwright
+
+        executable = chromium_path()
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(
+                executable_path=executable,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
+            # Offline by construction: a report that tried to fetch anything would fail here
+            # rather than print a page with holes in it.
+            context = self._browser.new_context(viewport=PRINT_VIEWPORT, offline=True)
+            self._page = context.new_page()
+        except Exception:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def print(self, html: str, target: Path) -> Path:
+        """Load ``html``, wait for every chart to be drawn, and print it to ``target``."""
+        if self._page is None:
+            raise RuntimeError("PdfPrinter must be used inside a `with` block")
+        page = self._page
+        page.set_content(html, wait_until="load")
+        page.wait_for_function(
+            """() => Array.from(document.querySelectorAll('.plotly-graph-div'))
+                   .every(el => el.classList.contains('js-plotly-plot')
+                                && el.querySelector('.main-svg') !== null)""",
+            timeout=CHART_TIMEOUT_MS,
+        )
+        page.emulate_media(media="print")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.pdf(
+            path=str(target),
+            format="A4",
+            print_background=True,
+            margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"},
+        )
+        page.emulate_media(media="screen")
+        return target
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+        self._browser = self._page = self._playwright = None

@@ -1,0 +1,156 @@
+"""Turn a ``MerchantReport`` into one self-contained HTML page.
+
+Styles and the plotly.js library are embedded, so the file opens offline on any machine and its
+charts stay interactive. The template only lays out figures that ``reports.content`` read from
+the warehouse; nothing is computed here except wording and number formatting.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from reports import charts
+from reports import formatting as fmt
+from reports.model import CurvePoint, Kpi, MerchantReport, RootCause
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CURVE_TABLE_DAYS = (5, 30, 60, 90)
+TOP_ACTIONS = 3
+MIN_PEERS = 5
+
+
+def kpi_value(kpi: Kpi, value: float | None) -> str:
+    """A KPI figure in its unit: shares as percentages, durations in days."""
+    if kpi.unit == "share":
+        return fmt.percent(value)
+    if kpi.unit == "days":
+        return fmt.days(value)
+    if kpi.unit == "money":
+        return fmt.money(value)
+    return fmt.number(value)
+
+
+def _p_value(p: float | None) -> str:
+    if p is None:
+        return ""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def certainty(cause: RootCause) -> str:
+    """Plain words for how sure we are, with the p-value for those who want it."""
+    p = _p_value(cause.p_value)
+    words = "statistically clear" if cause.significant else "not conclusive yet"
+    return f"{words} ({p})" if p else words
+
+
+def _effect_figure(metric: str, value: float | None) -> str:
+    m = metric.lower()
+    if value is None:
+        return fmt.MISSING
+    if "odds" in m or "ratio" in m or "multiplier" in m:
+        return fmt.ratio(value)
+    if "points" in m or m.endswith("_pp") or "difference" in m:
+        return fmt.points(value)
+    if any(word in m for word in ("rate", "share", "relative", "lift", "pct", "change")):
+        return fmt.signed_percent(value)
+    return fmt.number(value)
+
+
+def _metric_words(metric: str) -> str:
+    return metric.replace("_", " ").strip()
+
+
+def effect_text(cause: RootCause) -> str:
+    """The estimated effect and its 95 % interval: ``-31.0 % (95 % CI -38.2 % to -24.1 %)``."""
+    figure = _effect_figure(cause.effect_metric, cause.effect_size)
+    if cause.ci_low is None or cause.ci_high is None:
+        return f"{_metric_words(cause.effect_metric)}: {figure}"
+    low = _effect_figure(cause.effect_metric, cause.ci_low)
+    high = _effect_figure(cause.effect_metric, cause.ci_high)
+    return f"{_metric_words(cause.effect_metric)}: {figure} (95 % CI {low} to {high})"
+
+
+def recommendation_sentence(cause: RootCause, currency: str) -> str:
+    """What to change, for whom, and what it is worth, in one sentence a merchant can act on."""
+    who = (
+        f"{fmt.count(cause.customers_affected)} of your customers are concerned"
+        if cause.customers_affected
+        else "it concerns your customers broadly"
+    )
+    worth = fmt.money(cause.money_at_stake_month, currency)
+    band = (
+        f" (95 % CI {fmt.money(cause.money_ci_low, currency)} to "
+        f"{fmt.money(cause.money_ci_high, currency)})"
+        if cause.money_ci_low is not None and cause.money_ci_high is not None
+        else ""
+    )
+    return (
+        f"{cause.recommended_action}: {who}; estimated effect {effect_text(cause)}; "
+        f"{worth} per month to secure{band}."
+    )
+
+
+def _curve_table(curve: list[CurvePoint], peers: list[CurvePoint]) -> list[dict[str, float | int]]:
+    """The curve read at a few days, for readers of the printed page."""
+    mine = {p.day: p.share for p in curve}
+    theirs = {p.day: p.share for p in peers}
+    rows = []
+    for d in CURVE_TABLE_DAYS:
+        if d in mine:
+            rows.append({"day": d, "you": mine[d], "peers": theirs.get(d)})
+    return rows
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        count=fmt.count, percent=fmt.percent, money=fmt.money, day=fmt.day, days=fmt.days,
+        kpi_value=kpi_value, certainty=certainty, effect_text=effect_text,
+        recommendation_sentence=recommendation_sentence,
+    )
+    return env
+
+
+@cache
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+@cache
+def _css() -> str:
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def render_report(report: MerchantReport, generated: date | None = None) -> str:
+    """The full HTML page for one merchant's report."""
+    drawn: dict[str, str] = {}
+    if report.curve:
+        drawn["recovery"] = charts.recovery_curve(report.curve, report.peer_curve)
+    if report.enough_data and any(c.money_at_stake_month for c in report.root_causes):
+        drawn["causes"] = charts.root_cause_bars(report.root_causes, report.currency)
+    if report.reasons:
+        drawn["reasons"] = charts.reason_bars(report.reasons)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        r=report,
+        css=_css(),
+        plotly_js=_plotly_js(),
+        charts=drawn,
+        curve_days=_curve_table(report.curve, report.peer_curve),
+        top_actions=report.root_causes[:TOP_ACTIONS],
+        generated=generated or date.today(),
+        min_peers=MIN_PEERS,
+    )
