@@ -1,0 +1,5 @@
+-- Every row of raw allocations, typed, with its quarantine verdict (see relance_check_table).
+-- Foreign keys are checked against the parents' valid rows:
+-- depends_on: {{ ref('stg_plans') }}
+
+{{ relance_check_table('allocations') }}

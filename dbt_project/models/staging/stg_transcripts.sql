@@ -1,0 +1,2 @@
+-- The speech step's transcripts (<data>/_derived/transcripts.parquet), typed; empty when absent.
+{{ relance_typed_source('speech', 'transcripts') }}
