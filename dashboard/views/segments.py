@@ -1,0 +1,44 @@
+"""Segments and allocation: scores, segments, next-best action, teams, agents."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, queries, sidebar, ui
+
+filters = sidebar.current()
+st.title("Segments and allocation")
+
+with ui.section("Propensity to pay",
+                "Calibrated probability that a case is cured within 30 days, for open and "
+                "recent cases."):
+    scores = ui.require_rows(queries.score_distribution(filters), "scored cases")
+    ui.chart(charts.histogram_bins(scores, "score_bin", "cases", color="segment",
+                                   x_title="score", y_title="cases"), "segments-scores")
+    quality = queries.propensity_quality()
+    if not quality.empty:
+        ui.table(quality, "propensity model quality")
+
+with ui.section("Segments by capacity and willingness to pay"):
+    ui.table(ui.require_rows(queries.segments(), "segments"), "segments")
+
+with ui.section("Next-best action per segment"):
+    ui.table(ui.require_rows(queries.next_best_action(), "actions"), "next best action")
+
+with ui.section("Team and agency performance",
+                "Recovery rate per team type with 95 % CI, and lift against in-house adjusted "
+                "for amount, plan type and country."):
+    teams = ui.require_rows(queries.allocation_performance(), "allocation results")
+    ui.chart(charts.points_with_intervals(teams, "team_type", "recovery_rate", "rr_ci_low",
+                                          "rr_ci_high", mode="markers", x_title="",
+                                          y_title="recovery rate"), "segments-teams")
+    ui.table(teams, "team performance")
+
+with ui.section("Productivity per team",
+                "Cases held, right-party conversations, cures and money recovered per handling "
+                "team (team or agency id), from the case mart."):
+    agents = ui.require_rows(queries.agent_productivity(filters), "cases")
+    ui.applied_filters(queries.agent_filters_applied(filters))
+    ui.chart(charts.bars(agents.head(25), "team_id", "recovered_amount", color="team_type",
+                         x_title="", y_title="recovered (EUR)"), "segments-agents")
+    ui.table(agents, "team productivity")
