@@ -56,7 +56,7 @@ def find_leaks(text: str, others: Mapping[str, str]) -> list[Leak]:
     """Every occurrence in ``text`` of another merchant's id or name (``others``: id -> name)."""
     leaks: list[Leak] = []
     for other_id, name in others.items():
-        for term in {other_id, name or ""}:
+        for term in dict.fromkeys((other_id, name or "")):
             if len(term.strip()) < 2:
                 continue
             for match in _pattern(term).finditer(text):

@@ -150,6 +150,10 @@ def render_html(warehouse: Path, merchant_id: str) -> str:
     """One merchant's report as an HTML string (the dashboard's Merchants page previews it)."""
     con = open_warehouse(warehouse)
     try:
-        return render_report(ReportReader(con).report(merchant_id))
+        reader = ReportReader(con)
+        page = render_report(reader.report(merchant_id))
+        others = {k: v for k, v in reader.merchant_names().items() if k != merchant_id}
     finally:
         con.close()
+    _check_isolation(scannable_text(page), others, f"the report for {merchant_id}")
+    return page
