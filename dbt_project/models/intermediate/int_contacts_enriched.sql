@@ -1,0 +1,90 @@
+{{ config(materialized='table') }}
+
+{#- Contacts with the customer's local send time, the plan's merchant, the country's contact rules
+    and the customer's recent contact pressure: contacts, outbound calls and right-party
+    conversations in the 7 days before each contact (the contact itself excluded). -#}
+
+with contacts as (
+
+    select * from {{ ref('stg_contacts') }}
+    where cast(sent_at as date) <= (select as_of_date from {{ ref('int_as_of_date') }})
+
+),
+
+customers as (
+
+    select customer_id, country, timezone from {{ ref('stg_customers') }}
+
+),
+
+plans as (
+
+    select plan_id, merchant_id, plan_type from {{ ref('stg_plans') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('contact_rules') }}
+
+),
+
+team_types as (
+
+    select team_id, min(team_type) as team_type
+    from {{ ref('stg_allocations') }}
+    group by team_id
+
+),
+
+localized as (
+
+    select
+        contacts.*,
+        customers.country,
+        plans.merchant_id,
+        plans.plan_type,
+        team_types.team_type,
+        {{ to_local_timestamp('contacts.sent_at', 'customers.timezone') }} as local_sent_at,
+        {{ flag("contacts.channel = 'call' and contacts.direction = 'outbound'") }} as is_outbound_call,
+        {{ flag("contacts.channel = 'call' and contacts.call_outcome = 'right_party'") }}
+            as is_right_party_call,
+        {{ flag("contacts.direction = 'outbound'") }} as is_outbound
+    from contacts
+    inner join customers on customers.customer_id = contacts.customer_id
+    left join plans on plans.plan_id = contacts.plan_id
+    left join team_types on team_types.team_id = contacts.team_id
+
+),
+
+windowed as (
+
+    select
+        localized.*,
+        count(*) over last_7_days - 1 as contacts_prev_7d,
+        sum(is_outbound) over last_7_days - is_outbound as outbound_prev_7d,
+        sum(is_outbound_call) over last_7_days - is_outbound_call as calls_prev_7d,
+        sum(is_right_party_call) over last_7_days - is_right_party_call as right_party_prev_7d
+    from localized
+    window last_7_days as (
+        partition by customer_id
+        order by sent_at
+        range between interval 7 days preceding and current row
+    )
+
+)
+
+select
+    windowed.*,
+    cast(windowed.sent_at as date) as sent_date,
+    {{ hour_of('windowed.local_sent_at') }} as local_send_hour,
+    {{ iso_weekday('windowed.local_sent_at') }} as local_weekday,
+    coalesce(country_rules.max_calls_per_7d, default_rules.max_calls_per_7d) as max_calls_per_7d,
+    coalesce(country_rules.max_contacts_per_7d, default_rules.max_contacts_per_7d)
+        as max_contacts_per_7d,
+    coalesce(country_rules.earliest_local_hour, default_rules.earliest_local_hour)
+        as earliest_local_hour,
+    coalesce(country_rules.latest_local_hour, default_rules.latest_local_hour) as latest_local_hour
+from windowed
+left join rules as country_rules on country_rules.country = windowed.country
+left join rules as default_rules on default_rules.country = '*'

@@ -1,0 +1,20 @@
+with spine as (
+
+    select date_day from {{ ref('int_date_spine') }}
+
+)
+
+select
+    cast(spine.date_day as date) as date_day,
+    {{ month_start('spine.date_day') }} as month_start,
+    cast({{ dbt.date_trunc('week', 'spine.date_day') }} as date) as week_start,
+    cast(extract(year from spine.date_day) as integer) as year,
+    cast(extract(quarter from spine.date_day) as integer) as quarter,
+    cast(extract(month from spine.date_day) as integer) as month,
+    cast(extract(day from spine.date_day) as integer) as day_of_month,
+    {{ iso_weekday('spine.date_day') }} as iso_weekday,
+    {{ iso_weekday('spine.date_day') }} >= 6 as is_weekend,
+    cast({{ dbt.last_day('spine.date_day', 'month') }} as date) = spine.date_day as is_month_end,
+    spine.date_day > as_of.as_of_date as is_after_as_of
+from spine
+cross join {{ ref('int_as_of_date') }} as as_of
