@@ -1,0 +1,437 @@
+"""Collections: from a failed debit to cure, escalation or write-off, one day at a time.
+
+An episode opens when a plan's installment fails its first debit. Each day every open episode may
+be retried (days 3 and 7), contacted on a cadence of channels that hardens with days past due,
+called by the team it is allocated to, pay by itself (most often just after payday), keep or break
+a promise, and be escalated. The loop runs over days; everything inside is vectorised over the
+episodes still open that day.
+
+Random draws come from :class:`simulator.rand.HashUniform` keyed by (episode, day, purpose), so
+re-running the same episodes under other parameters (the experiment's counterfactual) gives them
+the same luck.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator import calendar as cal
+from simulator.effects import Effects
+from simulator.rand import HashUniform, sigmoid
+
+CHANNELS = ("sms", "email", "call", "chat", "letter", "push", "whatsapp", "social")
+SMS, EMAIL, CALL, CHAT, LETTER, PUSH, WHATSAPP, SOCIAL = range(8)
+STAGES = ("reminder", "first_notice", "follow_up", "final_notice", "pre_litigation")
+TEAM_TYPES = ("in_house", "call_center", "field_agent", "agency")
+IN_HOUSE, CALL_CENTER, FIELD_AGENT, AGENCY = range(4)
+# (team id, team type index)
+TEAMS = (("T-IH-01", 0), ("T-IH-02", 0), ("T-CC-01", 1), ("T-CC-02", 1), ("T-CC-03", 1),
+         ("T-FA-01", 2), ("T-FA-02", 2), ("T-AG-01", 3), ("T-AG-02", 3), ("T-AG-03", 3),
+         ("T-AG-04", 3))
+TEAMS_OF_TYPE = tuple(np.array([i for i, (_, k) in enumerate(TEAMS) if k == t]) for t in range(4))
+TEAM_TYPE_OF = np.array([k for _, k in TEAMS])
+AGENTS_PER_TEAM = 12
+ARMS = ("champion", "challenger", "holdout")
+PAY_SOURCES = ("retry", "customer_initiated", "agent_assisted", "agency")
+RETRY, SELF, AGENT, AGENCY_PAY = range(4)
+ESCALATION_STAGES = ("pre_litigation", "litigation", "debt_sale", "write_off")
+ARRANGEMENT_KINDS = ("promise_to_pay", "payment_plan", "settlement")
+REASONS = ("payday_timing", "income_shock", "forgot_or_unaware", "payment_method_issue",
+           "dispute_or_return", "fraud_or_identity", "hardship_life_event", "over_indebtedness",
+           "refuses_to_pay", "other")
+REASON_LOG_ODDS = np.array([0.6, -0.6, 0.9, 0.5, -1.4, -1.8, -0.5, -0.4, -2.0, 0.0])
+
+# Digital cadence: (days past due, channel, only for the intensive strategy)
+DIGITAL_STEPS = (
+    (1, SMS, False), (1, EMAIL, False), (2, SMS, True), (3, PUSH, False), (4, SMS, False),
+    (5, EMAIL, True), (6, EMAIL, False), (6, SMS, True), (8, SMS, False), (9, WHATSAPP, True),
+    (11, EMAIL, False), (14, SMS, False), (18, EMAIL, False), (21, SMS, False),
+    (22, LETTER, False), (25, EMAIL, False), (28, SMS, False), (35, SMS, False),
+    (40, EMAIL, False), (50, SMS, False), (60, LETTER, False), (75, EMAIL, False),
+    (90, LETTER, False),
+)
+CALL_DAYS = frozenset((10, 13, 17, 24, 31, 38, 46, 53, 61, 68, 82, 96, 110, 125, 140, 160))
+CHANNEL_LOG_ODDS = {SMS: -2.3, EMAIL: -2.7, PUSH: -2.5, WHATSAPP: -2.1, LETTER: -2.9}
+DELIVERY = {SMS: 0.96, EMAIL: 0.93, PUSH: 0.85, WHATSAPP: 0.92, LETTER: 0.97}
+OPEN_RATE = {EMAIL: 0.42, PUSH: 0.30, WHATSAPP: 0.78}
+COST_EUR = {SMS: 0.065, EMAIL: 0.002, PUSH: 0.001, WHATSAPP: 0.03, LETTER: 0.95}
+CALL_COST_EUR = np.array([2.4, 1.6, 19.0, 3.2])
+HORIZON = 200
+NEVER = 10_000
+
+
+def stage_of(t: int) -> int:
+    if t <= 3:
+        return 1
+    if t <= 20:
+        return 2
+    if t <= 59:
+        return 3
+    return 4
+
+
+@dataclass
+class Episodes:
+    """Inputs, one row per episode."""
+
+    uid: np.ndarray  # unique key for the random draws
+    plan: np.ndarray
+    cust: np.ndarray
+    open_day: np.ndarray
+    reason: np.ndarray
+    retryable_if: np.ndarray  # failure was insufficient funds: retries depend on the balance
+    retry_success: np.ndarray  # for other retryable failures: chance a retry works
+    base: np.ndarray  # customer's log-odds of paying, reason included
+    risk: np.ndarray
+    arm: np.ndarray  # -1 not in the experiment, else index into ARMS
+    intensive: np.ndarray
+    app_user: np.ndarray
+    tz: np.ndarray
+    paydays: np.ndarray  # (n, 12) payday day numbers from the one before opening
+
+    @property
+    def n(self) -> int:
+        return self.uid.size
+
+    def subset(self, rows: np.ndarray) -> Episodes:
+        return Episodes(**{k: v[rows] for k, v in self.__dict__.items()})
+
+
+@dataclass
+class Outcome:
+    cured_t: np.ndarray
+    pay_source: np.ndarray
+    closed_t: np.ndarray  # litigation, debt sale, write-off or settlement
+    contacts: dict[str, np.ndarray] = field(default_factory=dict)
+    retries: dict[str, np.ndarray] = field(default_factory=dict)
+    arrangements: dict[str, np.ndarray] = field(default_factory=dict)
+    allocations: dict[str, np.ndarray] = field(default_factory=dict)
+    escalations: dict[str, np.ndarray] = field(default_factory=dict)
+    partials: dict[str, np.ndarray] = field(default_factory=dict)
+    complaints: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class _Chunks:
+    """Column chunks appended day by day, concatenated once at the end."""
+
+    def __init__(self, record: bool) -> None:
+        self.record = record
+        self.parts: dict[str, list[np.ndarray]] = {}
+
+    def add(self, **cols: np.ndarray | int | float) -> None:
+        if not self.record:
+            return
+        n = max(np.size(v) for v in cols.values() if isinstance(v, np.ndarray))
+        for k, v in cols.items():
+            arr = v if isinstance(v, np.ndarray) else np.full(n, v)
+            self.parts.setdefault(k, []).append(arr)
+
+    def done(self) -> dict[str, np.ndarray]:
+        return {k: np.concatenate(v) for k, v in self.parts.items()}
+
+
+def sms_hour_log_odds(hour: np.ndarray, effects: Effects) -> np.ndarray:
+    """The planted send-hour effect: a peak at the best hour, half of it at the neighbours."""
+    gap = np.abs(hour - effects.sms_best_hour)
+    return effects.sms_best_hour_log_odds * np.where(gap == 0, 1.0, np.where(gap == 1, 0.5, 0.0))
+
+
+def draw_send_hour(u: np.ndarray) -> np.ndarray:
+    """Local send hour of a digital message: 08-20 mostly, a few at 07 and 21 (out of hours)."""
+    hour = 8 + np.floor(u * 13).astype(np.int64)
+    hour = np.where(u < 0.03, 7, hour)
+    return np.where(u > 0.975, 21, hour)
+
+
+def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) -> Outcome:
+    n = ep.n
+    team_log_odds = np.array([effects.team_log_odds[k] for k in TEAM_TYPES])
+    pay_day = np.full(n, NEVER, dtype=np.int64)
+    pay_src = np.full(n, -1, dtype=np.int8)
+    cured_t = np.full(n, -1, dtype=np.int64)
+    closed_t = np.full(n, -1, dtype=np.int64)
+    active = np.ones(n, dtype=bool)
+    team = np.full(n, -1, dtype=np.int64)
+    last = np.full((n, 8), -1000, dtype=np.int64)
+    ncontacts = np.zeros(n, dtype=np.int64)
+    ptr = np.zeros(n, dtype=np.int64)
+    max_t = np.minimum(HORIZON, cal.END - ep.open_day)
+    pending_partial = np.full(n, NEVER, dtype=np.int64)
+    contacts, retries, arrangements = _Chunks(record), _Chunks(record), _Chunks(record)
+    allocations, escalations, partials = _Chunks(record), _Chunks(record), _Chunks(record)
+    complaints = _Chunks(record)
+    key_base = ep.uid.astype(np.uint64) * np.uint64(256)
+    purpose = iter(range(10_000))  # a fresh purpose id for every kind of draw, same every run
+    purposes: dict[tuple, int] = {}
+
+    def u(tag: tuple, rows: np.ndarray, t: int) -> np.ndarray:
+        if tag not in purposes:
+            purposes[tag] = next(purpose)
+        return hu(purposes[tag], key_base[rows] + np.uint64(t))
+
+    for t in range(1, HORIZON + 1):
+        act = np.flatnonzero(active & (t <= max_t))
+        if act.size == 0:
+            break
+        day = ep.open_day[act] + t
+        # pay cycle position
+        nxt_col = np.minimum(ptr[act] + 1, ep.paydays.shape[1] - 1)
+        moved = ep.paydays[act, nxt_col] <= day
+        ptr[act] = np.minimum(ptr[act] + moved, ep.paydays.shape[1] - 2)
+        prev_pay = ep.paydays[act, ptr[act]]
+        next_pay = ep.paydays[act, np.minimum(ptr[act] + 1, ep.paydays.shape[1] - 1)]
+        since_pay = day - prev_pay
+        base = ep.base[act]
+        ttype = np.where(team[act] >= 0, TEAM_TYPE_OF[np.maximum(team[act], 0)], -1)
+        tlo = np.where(ttype >= 0, team_log_odds[np.maximum(ttype, 0)], 0.0)
+
+        # retries on days 3 and 7
+        if t in (3, 7):
+            lateness, _ = _lateness(prev_pay, next_pay, day, effects)
+            p_fail = np.where(
+                ep.retryable_if[act],
+                sigmoid(-2.2 + ep.risk[act] + effects.timing_log_odds_at_eve * lateness),
+                1.0 - ep.retry_success[act])
+            tried = ep.retryable_if[act] | (ep.retry_success[act] > 0)
+            ok = tried & (u(("retry",), act, t) >= p_fail)
+            rows = act[tried]
+            retries.add(ep=rows, t=t, ok=ok[tried])
+            hit = act[ok]
+            pay_day[hit] = np.minimum(pay_day[hit], t)
+            pay_src[hit] = np.where(pay_day[hit] == t, RETRY, pay_src[hit])
+
+        silent = (ep.arm[act] == 2) & (t <= effects.holdout_silent_days)
+        # digital cadence
+        for k, (step_t, channel, intensive_only) in enumerate(DIGITAL_STEPS):
+            if step_t != t:
+                continue
+            go = ~silent & (u(("send", k), act, t) < (1.0 if intensive_only else 0.92))
+            if intensive_only:
+                go &= ep.intensive[act]
+            if channel == PUSH:
+                go &= ep.app_user[act]
+            rows = act[go]
+            if rows.size == 0:
+                continue
+            _digital_contact(rows, go, t, channel, k, base[go], tlo[go], ep, effects, u,
+                             last, ncontacts, pay_day, pay_src, contacts, complaints)
+
+        # team calls, visits and agency work
+        if t in CALL_DAYS:
+            on = (team[act] >= 0) & ~silent
+            rows = act[on]
+            if rows.size:
+                _call(rows, t, base[on], tlo[on], next_pay[on] - ep.open_day[rows], team, ep,
+                      effects, u, last, ncontacts, pay_day, pay_src, pending_partial, contacts,
+                      arrangements)
+        # paying by oneself: most likely in the days right after payday
+        p_self = sigmoid(-5.6 + 0.6 * base + 1.7 * (since_pay <= 2) + 0.7 * (t <= 5)
+                         + np.where(ttype >= FIELD_AGENT, tlo, 0.0))
+        hit_mask = u(("self",), act, t) < p_self
+        hit = act[hit_mask]
+        src = np.where(ttype[hit_mask] == AGENCY, AGENCY_PAY,
+                       np.where(ttype[hit_mask] == FIELD_AGENT, AGENT, SELF))
+        better = t < pay_day[hit]
+        pay_day[hit[better]] = t
+        pay_src[hit[better]] = src[better]
+        # payment plans: the partial instalment lands on its promised day
+        due_partial = act[pending_partial[act] == t]
+        partials.add(ep=due_partial, t=t, share=0.5)
+        pending_partial[due_partial] = NEVER
+
+        # allocation to teams
+        if t in (10, 45):
+            waiting = act[pay_day[act] > t]
+            if waiting.size:
+                r = u(("alloc",), waiting, t)
+                if t == 10:
+                    kind = np.where(r < 0.5, IN_HOUSE, CALL_CENTER)
+                else:
+                    kind = np.where(r < 0.35, FIELD_AGENT, AGENCY)
+                    released = waiting[team[waiting] >= 0]
+                    allocations.add(ep=released, t=t, team=team[released], event=1)
+                pick = u(("alloc_team",), waiting, t)
+                team_idx = _team_of(kind, pick)
+                team[waiting] = team_idx
+                allocations.add(ep=waiting, t=t, team=team_idx, event=0)
+
+        # escalation of what is still unpaid
+        if t in (60, 90, 180):
+            waiting = act[pay_day[act] > t]
+            if t == 60:
+                escalations.add(ep=waiting, t=t, stage=0)
+                offer = waiting[u(("settle_offer",), waiting, t) < 0.2]
+                promised = t + 14
+                kept = u(("settle_kept",), offer, t) < sigmoid(ep.base[offer] - 0.3)
+                arrangements.add(ep=offer, t=t, kind=2, promised_t=promised, share=0.75,
+                                 kept=kept, contact=-1)
+                pending_partial[offer[kept]] = NEVER
+                closed_t[offer[kept]] = promised
+                partials.add(ep=offer[kept], t=promised, share=0.75)
+                escalations.add(ep=offer[kept], t=promised, stage=3)
+            elif t == 90:
+                waiting = waiting[closed_t[waiting] < 0]
+                r = u(("court",), waiting, t)
+                stage = np.where(r < 0.45, 1, np.where(r < 0.70, 2, -1))
+                gone = waiting[stage > 0]
+                escalations.add(ep=gone, t=t, stage=stage[stage > 0])
+                closed_t[gone] = t
+            else:
+                left = waiting[closed_t[waiting] < 0]
+                escalations.add(ep=left, t=t, stage=3)
+                closed_t[left] = t
+
+        # settle the day
+        paid = act[pay_day[act] == t]
+        cured_t[paid] = t
+        shut = act[(closed_t[act] >= 0) & (closed_t[act] <= t)]
+        done = np.concatenate([paid, shut])
+        active[done] = False
+        with_team = done[team[done] >= 0]
+        allocations.add(ep=with_team, t=t, team=team[with_team], event=1)
+
+    return Outcome(
+        cured_t=cured_t, pay_source=pay_src, closed_t=closed_t,
+        contacts=contacts.done(), retries=retries.done(), arrangements=arrangements.done(),
+        allocations=allocations.done(), escalations=escalations.done(),
+        partials=partials.done(), complaints=complaints.done(),
+    )
+
+
+def _lateness(prev_pay: np.ndarray, next_pay: np.ndarray, day: np.ndarray,
+              effects: Effects) -> tuple[np.ndarray, np.ndarray]:
+    to_next = next_pay - day
+    window = np.where(next_pay - prev_pay >= 25, effects.timing_window_days_monthly,
+                      effects.timing_window_days_short_cycle)
+    return np.clip((window + 1 - to_next) / window, 0.0, 1.0), to_next
+
+
+def _team_of(kind: np.ndarray, pick: np.ndarray) -> np.ndarray:
+    out = np.empty(kind.size, dtype=np.int64)
+    for k, members in enumerate(TEAMS_OF_TYPE):
+        rows = kind == k
+        out[rows] = members[np.minimum((pick[rows] * members.size).astype(np.int64),
+                                       members.size - 1)]
+    return out
+
+
+def _prev_7d(rows: np.ndarray, t: int, last: np.ndarray) -> np.ndarray:
+    return ((last[rows] > t - 7) & (last[rows] <= t)).sum(axis=1)
+
+
+def _remember(rows: np.ndarray, t: int, last: np.ndarray, ncontacts: np.ndarray) -> None:
+    last[rows, ncontacts[rows] % 8] = t
+    ncontacts[rows] += 1
+
+
+def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last, ncontacts,
+                     pay_day, pay_src, contacts, complaints) -> None:
+    prev7 = _prev_7d(rows, t, last)
+    hour = draw_send_hour(u(("hour", step), rows, t))
+    fatigued = prev7 >= effects.fatigue_threshold_prev_7d
+    arm = ep.arm[rows]
+    z = (base + CHANNEL_LOG_ODDS[channel] + np.where(fatigued, effects.fatigue_log_odds, 0.0)
+         + np.where(arm == 1, effects.challenger_log_odds, 0.0) + 0.5 * tlo)
+    hour_lo = sms_hour_log_odds(hour, effects) if channel == SMS else 0.0
+    delivered = u(("deliv", step), rows, t) < DELIVERY[channel]
+    if channel in OPEN_RATE:
+        opened = delivered & (u(("open", step), rows, t) < OPEN_RATE[channel])
+        p_click = np.where(opened, sigmoid(z + hour_lo + 2.0), 0.0)
+    elif channel == LETTER:
+        opened = np.zeros(rows.size, dtype=bool)
+        p_click = np.zeros(rows.size)
+    else:
+        opened = None
+        p_click = np.where(delivered, sigmoid(z + hour_lo + 1.0), 0.0)
+    clicked = u(("click", step), rows, t) < p_click
+
+    def pay_prob(extra):
+        return np.where(delivered, sigmoid(z + extra - 0.2 + 1.6 * clicked), 0.0)
+
+    p_pay = pay_prob(hour_lo)
+    converted = u(("pay", step), rows, t) < p_pay
+    r_delay = u(("delay", step), rows, t)
+    delay = np.where(r_delay < 0.6, 0, np.where(r_delay < 0.85, 1, np.where(r_delay < 0.95, 2, 3)))
+    hit = rows[converted]
+    when = t + delay[converted]
+    better = when < pay_day[hit]
+    pay_day[hit[better]] = when[better]
+    pay_src[hit[better]] = SELF
+    complaint_p = np.where(fatigued, effects.complaint_rate_fatigued, effects.complaint_rate_base)
+    complaint = delivered & (u(("complain", step), rows, t) < complaint_p)
+    replied = (complaint | (u(("reply", step), rows, t) < 0.02)) & delivered & (
+        channel in (SMS, EMAIL, WHATSAPP))
+    if opened is None:
+        opened = clicked | replied
+    _remember(rows, t, last, ncontacts)
+    if contacts.record:
+        best = sms_hour_log_odds(np.full(rows.size, effects.sms_best_hour), effects) \
+            if channel == SMS else 0.0
+        contacts.add(ep=rows, t=t, channel=channel, step=step, hour=hour,
+                     minute=(u(("minute", step), rows, t) * 60).astype(np.int64),
+                     delivered=delivered, opened=opened, clicked=clicked, replied=replied,
+                     outcome=-1, team=-1, agent=-1, cost=COST_EUR[channel], prev7=prev7,
+                     converted=converted, p_pay=p_pay, p_pay_best=pay_prob(best) if channel == SMS
+                     else p_pay, arrangement=-1)
+        complaints.add(ep=rows[complaint], t=t, channel=channel)
+
+
+def _call(rows, t, base, tlo, next_pay_t, team, ep, effects, u, last, ncontacts, pay_day,
+          pay_src, pending_partial, contacts, arrangements) -> None:
+    prev7 = _prev_7d(rows, t, last)
+    r_hour = u(("call_hour",), rows, t)
+    hour = 9 + np.floor(r_hour * 11).astype(np.int64)
+    hour = np.where(r_hour > 0.98, 20, hour)
+    team_type = TEAM_TYPE_OF[team[rows]]
+    fatigued = prev7 >= effects.fatigue_threshold_prev_7d
+    p_rpc = sigmoid(-0.9 + 0.3 * base + 0.25 * (hour >= 18) + tlo)
+    r = u(("outcome",), rows, t)
+    right = r < p_rpc
+    rest = (r - p_rpc) / np.maximum(1 - p_rpc, 1e-9)
+    outcome = np.where(right, 4, np.select([rest < 0.55, rest < 0.80, rest < 0.92],
+                                           [0, 2, 1], default=3))
+    z = base - 0.6 + tlo + np.where(fatigued, effects.fatigue_log_odds, 0.0)
+    pay_now = right & (u(("pay_now",), rows, t) < sigmoid(z - 0.6))
+    promise = right & ~pay_now & (u(("promise",), rows, t) < 0.55)
+    plan_kind = promise & (u(("plan_kind",), rows, t) < 0.2)
+    gap = next_pay_t - t
+    promised_t = np.where(gap <= 10, gap + (u(("p_day",), rows, t) < 0.3),
+                          t + 2 + np.floor(u(("p_day2",), rows, t) * 6).astype(np.int64))
+    promised_t = np.maximum(promised_t, t + 1)
+    kept = promise & (u(("kept",), rows, t) < sigmoid(0.4 + 0.8 * base + tlo))
+    src = np.where(team_type == AGENCY, AGENCY_PAY, AGENT)
+    hit = rows[pay_now]
+    better = t < pay_day[hit]
+    pay_day[hit[better]] = t
+    pay_src[hit[better]] = src[pay_now][better]
+    full = kept & ~plan_kind
+    hit = rows[full]
+    when = promised_t[full]
+    better = when < pay_day[hit]
+    pay_day[hit[better]] = when[better]
+    pay_src[hit[better]] = SELF
+    staged = kept & plan_kind
+    hit = rows[staged]
+    pending_partial[hit] = promised_t[staged]
+    rest_day = promised_t[staged] + 21
+    better = rest_day < pay_day[hit]
+    pay_day[hit[better]] = rest_day[better]
+    pay_src[hit[better]] = SELF
+    _remember(rows, t, last, ncontacts)
+    if contacts.record:
+        agent = team[rows] * AGENTS_PER_TEAM + np.floor(
+            u(("agent",), rows, t) * AGENTS_PER_TEAM).astype(np.int64)
+        contacts.add(ep=rows, t=t, channel=CALL, step=-1, hour=hour,
+                     minute=(u(("call_minute",), rows, t) * 60).astype(np.int64),
+                     delivered=np.zeros(rows.size, bool), opened=np.zeros(rows.size, bool),
+                     clicked=np.zeros(rows.size, bool), replied=np.zeros(rows.size, bool),
+                     outcome=outcome, team=team[rows], agent=agent,
+                     cost=CALL_COST_EUR[team_type], prev7=prev7, converted=pay_now | kept,
+                     p_pay=np.zeros(rows.size), p_pay_best=np.zeros(rows.size),
+                     arrangement=np.where(promise, 1, -1))
+        arrangements.add(ep=rows[promise], t=t, kind=plan_kind[promise].astype(np.int64),
+                         promised_t=promised_t[promise],
+                         share=np.where(plan_kind[promise], 0.5, 1.0), kept=kept[promise],
+                         contact=np.ones(int(promise.sum()), dtype=np.int64))

@@ -1,0 +1,149 @@
+"""``simulate_dataset``: the whole simulation, from a seed to a dataset directory."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from relance.contract import TABLES
+from simulator import calendar as cal
+from simulator import truth as truth_mod
+from simulator.effects import Effects
+from simulator.episodes import build_and_run
+from simulator.portfolio import build_portfolio
+from simulator.rand import HashUniform
+from simulator.schema import conform
+from simulator.tables import (
+    Assembler,
+    customers_table,
+    installments_table,
+    merchants_table,
+    plans_table,
+)
+from simulator.voice import calls as calls_table
+from simulator.voice import feedback as feedback_table
+
+FORMATS = ("parquet", "csv")
+Progress = Callable[[str, int], None]  # (step description, units advanced)
+
+
+def simulate_dataset(out: Path, customers: int, seed: int, calls: int = 0,
+                     fmt: str = "parquet", null: bool = False,
+                     progress: Progress | None = None) -> Path:
+    """Simulate ``customers`` customers into ``out`` (every contract table, calls/, _truth*).
+
+    Deterministic for (customers, seed, calls, null); ``null`` turns every planted effect off.
+    Returns ``out``.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
+    if customers < 1:
+        raise ValueError("customers must be at least 1")
+    out = Path(out)
+    _prepare(out)
+    tick = progress or (lambda _step, _n: None)
+    effects = Effects.null() if null else Effects()
+    rng = np.random.default_rng(seed)
+    hu = HashUniform(seed)
+
+    tick("portfolio", 1)
+    pf = build_portfolio(customers, rng, hu, effects)
+    tick("collections", 1)
+    res = build_and_run(pf, effects, hu)
+    asm = Assembler(pf, res, effects, hu, rng)
+    counts: dict[str, int] = {}
+
+    def write(name: str, table: pa.Table) -> None:
+        table = conform(name, table)
+        counts[name] = table.num_rows
+        _write(out, name, table, fmt)
+
+    tick("tables", 1)
+    write("merchants", merchants_table(pf))
+    write("customers", customers_table(pf))
+    write("plans", plans_table(pf))
+    write("installments", installments_table(pf))
+    write("payment_attempts", asm.payment_attempts())
+    write("contacts", asm.contacts())
+    write("arrangements", asm.arrangements())
+    write("allocations", asm.allocations())
+    write("escalations", asm.escalations())
+    write("experiments", asm.experiments())
+    write("fx_rates", asm.fx_rates())
+    fb, fb_cols = feedback_table(pf, res, np.random.default_rng(seed + 1), asm.contact_index)
+    write("feedback", fb)
+    tick("calls", 1)
+    call_tab, call_truth = calls_table(out, calls, pf, res, np.random.default_rng(seed + 2),
+                                       asm.contact_index, progress=lambda: tick("call", 1))
+    write("calls", call_tab)
+
+    tick("truth", 1)
+    truth = {
+        "schema_version": 1,
+        "seed": seed,
+        "customers": customers,
+        "null": null,
+        "window": {"start": str(cal.START_DATE), "end": str(cal.END_DATE)},
+        "reporting_currency": "EUR",
+        "format": fmt,
+        "row_counts": counts,
+        "payday_timing": truth_mod.payday_timing(pf, effects),
+        "send_hour": truth_mod.send_hour(res, effects),
+        "defect_merchants": truth_mod.merchants(pf, effects),
+        "card_expired_wave": truth_mod.card_wave(pf, effects),
+        "fatigue": truth_mod.fatigue(res, effects),
+        "experiment": truth_mod.experiment(res, effects, hu),
+        "teams": truth_mod.teams(res, effects, asm.allocation_truth),
+        "reasons": truth_mod.reasons(res),
+        "feedback": {
+            "rows": int(fb.num_rows),
+            "with_reason_code": int(fb.column("reason_code").drop_null().__len__()),
+            "complaints": int(fb_cols["complaint"].sum()),
+        },
+    }
+    (out / "_truth.json").write_text(json.dumps(truth, indent=2, sort_keys=False))
+    tdir = out / "_truth"
+    tdir.mkdir(exist_ok=True)
+    pq.write_table(truth_mod.customers_truth(pf), tdir / "customers.parquet")
+    pq.write_table(truth_mod.cases_truth(res, pf), tdir / "cases.parquet")
+    pq.write_table(_calls_truth(call_truth), tdir / "calls.parquet")
+    return out
+
+
+def _calls_truth(rows: list[dict]) -> pa.Table:
+    names = ("call_id", "contact_id", "customer_id", "reason", "language", "script")
+    return pa.table({k: pa.array([r[k] for r in rows], type=pa.string()) for k in names})
+
+
+def _prepare(out: Path) -> None:
+    """Start from a clean dataset: stale tables, recordings or truth of a previous run go."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in TABLES:
+        for ext in FORMATS:
+            (out / f"{name}.{ext}").unlink(missing_ok=True)
+    for sub in ("calls", "_truth"):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+    (out / "_truth.json").unlink(missing_ok=True)
+
+
+def _write(out: Path, name: str, table: pa.Table, fmt: str) -> None:
+    if fmt == "parquet":
+        pq.write_table(table, out / f"{name}.parquet", compression="zstd")
+        return
+    cols = []
+    for field in table.schema:
+        col = table.column(field.name)
+        if pa.types.is_timestamp(field.type):
+            col = pc.strftime(col.cast(pa.timestamp("s", tz="UTC")),
+                              format="%Y-%m-%dT%H:%M:%SZ")
+        cols.append(col)
+    pacsv.write_csv(pa.table(cols, names=table.column_names), out / f"{name}.csv")
