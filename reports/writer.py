@@ -8,7 +8,9 @@ leak is never written (``IsolationError``), because a report is sent outside the
 from __future__ import annotations
 
 import html as html_lib
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -40,13 +42,28 @@ def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection, with a clear error when the warehouse is not built yet."""
-    if not Path(warehouse).exists():
+    """A read-only connection, with a clear error when the warehouse is not built yet.
+
+    The file is attached to a fresh in-memory database instead of opened with
+    ``duckdb.connect(path)``: DuckDB shares one instance per path within a process, and the
+    dashboard (which previews reports in its own process) must see a rebuilt file, not a
+    cached instance of the one it replaced.
+    """
+    path = Path(warehouse)
+    if not path.exists():
         raise FileNotFoundError(
             f"warehouse {warehouse} does not exist: run `relance build` (and `relance analyze`) "
             "first"
         )
-    return duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(":memory:")
+    try:
+        quoted = str(path.resolve()).replace("'", "''")
+        con.execute(f"attach '{quoted}' as warehouse (read_only)")
+        con.execute("use warehouse")
+    except duckdb.Error:
+        con.close()
+        raise
+    return con
 
 
 def _check_isolation(text: str, others: dict[str, str], where: str) -> None:
@@ -109,28 +126,26 @@ def write_reports(
             reader.merchant(merchant_id)  # unknown ids fail before anything is written
         names = reader.merchant_names()
         written: dict[str, dict[str, Path]] = {}
-        printer = PdfPrinter() if "pdf" in chosen else None
-        if printer is not None:
-            printer.__enter__()
-        try:
+        with ExitStack() as stack:
+            printer = stack.enter_context(PdfPrinter()) if "pdf" in chosen else None
+            scratch = None
+            if "html" not in chosen:
+                scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             for merchant_id in ids:
-                report = reader.report(merchant_id)
-                page = render_report(report)
+                page = render_report(reader.report(merchant_id))
                 others = {k: v for k, v in names.items() if k != merchant_id}
                 _check_isolation(scannable_text(page), others, f"the report for {merchant_id}")
+                html_path = (scratch or out) / f"{merchant_id}.html"
+                html_path.write_text(page, encoding="utf-8")
                 files: dict[str, Path] = {}
                 if "html" in chosen:
-                    files["html"] = out / f"{merchant_id}.html"
-                    files["html"].write_text(page, encoding="utf-8")
+                    files["html"] = html_path
                 if printer is not None:
-                    files["pdf"] = printer.print(page, out / f"{merchant_id}.pdf")
+                    files["pdf"] = printer.print(html_path, out / f"{merchant_id}.pdf")
                     _check_pdf(files["pdf"], others, merchant_id)
                 written[merchant_id] = files
                 if on_progress is not None:
                     on_progress(merchant_id)
-        finally:
-            if printer is not None:
-                printer.__exit__(None, None, None)
     finally:
         con.close()
     paths = [p for files in written.values() for p in files.values()]
@@ -143,6 +158,7 @@ def _check_pdf(path: Path, others: dict[str, str], merchant_id: str) -> None:
         _check_isolation(pdf_text(path), others, f"the PDF for {merchant_id}")
     except IsolationError:
         path.unlink(missing_ok=True)
+        path.with_suffix(".html").unlink(missing_ok=True)
         raise
 
 
