@@ -72,19 +72,36 @@ windowed as (
         range between interval 7 days preceding and current row
     )
 
+),
+
+with_rules as (
+
+    select
+        windowed.*,
+        cast(windowed.sent_at as date) as sent_date,
+        {{ hour_of('windowed.local_sent_at') }} as local_send_hour,
+        {{ iso_weekday('windowed.local_sent_at') }} as local_weekday,
+        coalesce(country_rules.max_calls_per_7d, default_rules.max_calls_per_7d)
+            as max_calls_per_7d,
+        coalesce(country_rules.max_contacts_per_7d, default_rules.max_contacts_per_7d)
+            as max_contacts_per_7d,
+        coalesce(country_rules.earliest_local_hour, default_rules.earliest_local_hour)
+            as earliest_local_hour,
+        coalesce(country_rules.latest_local_hour, default_rules.latest_local_hour)
+            as latest_local_hour
+    from windowed
+    left join rules as country_rules on country_rules.country = windowed.country
+    left join rules as default_rules on default_rules.country = '*'
+
 )
 
 select
-    windowed.*,
-    cast(windowed.sent_at as date) as sent_date,
-    {{ hour_of('windowed.local_sent_at') }} as local_send_hour,
-    {{ iso_weekday('windowed.local_sent_at') }} as local_weekday,
-    coalesce(country_rules.max_calls_per_7d, default_rules.max_calls_per_7d) as max_calls_per_7d,
-    coalesce(country_rules.max_contacts_per_7d, default_rules.max_contacts_per_7d)
-        as max_contacts_per_7d,
-    coalesce(country_rules.earliest_local_hour, default_rules.earliest_local_hour)
-        as earliest_local_hour,
-    coalesce(country_rules.latest_local_hour, default_rules.latest_local_hour) as latest_local_hour
-from windowed
-left join rules as country_rules on country_rules.country = windowed.country
-left join rules as default_rules on default_rules.country = '*'
+    with_rules.*,
+    is_outbound = 1 and (
+        local_send_hour < earliest_local_hour or local_send_hour >= latest_local_hour
+    ) as is_out_of_hours,
+    is_outbound_call = 1 and calls_prev_7d + 1 > max_calls_per_7d as is_call_over_cap,
+    is_outbound_call = 1 and right_party_prev_7d > 0 as is_call_within_7d_after_rpc,
+    is_outbound = 1 and max_contacts_per_7d is not null
+        and outbound_prev_7d + 1 > max_contacts_per_7d as is_contact_over_cap
+from with_rules

@@ -50,10 +50,7 @@ select
     cast(attribution.promise_within_n_days as boolean) as promise_within_n_days,
     cast(attribution.paid_within_n_days as boolean) as paid_within_n_days,
     cast(attribution.paid_amount_within_n_days as double) as paid_amount_within_n_days,
-    contacts.is_outbound = 1 and (
-        contacts.local_send_hour < contacts.earliest_local_hour
-        or contacts.local_send_hour >= contacts.latest_local_hour
-    ) as is_out_of_hours
+    cast(contacts.is_out_of_hours as boolean) as is_out_of_hours
 from contacts
 inner join attribution on attribution.contact_id = contacts.contact_id
 left join contact_cases on contact_cases.contact_id = contacts.contact_id
