@@ -28,6 +28,11 @@ NON_EMPTY_TABLES = ("merchants", "customers", "plans", "installments")
 # The speech step's outputs (docs/ARCHITECTURE.md), read from <data>/_derived/ when present.
 DERIVED_TABLES = ("transcripts", "text_reasons", "text_flags", "themes")
 
+# DuckDB read_csv options, the same as the raw_csv source in models/staging/_sources.yml (a test
+# keeps them equal). Nothing is sniffed that could drop rows (skip, comment).
+CSV_OPTIONS = ("header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
+               "skip = 0, comment = '', strict_mode = true")
+
 _OTHER_DELIMITERS = {";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
 _CHUNK = 1 << 24
 
@@ -215,7 +220,7 @@ def _check_csv(path: Path, data_dir: Path, table: Table,
     if not required <= {h.strip().lower() for h in header}:
         for delimiter, label in _OTHER_DELIMITERS.items():
             other = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
-            if required <= {h.strip().lower() for h in other}:
+            if len(header) == 1 and len(other) > 1:
                 problems.append(Problem(
                     rel, f"the file is delimited by {label}, not by commas",
                     "re-export it with ',' as the delimiter (the contract's CSV dialect)"))
@@ -225,16 +230,25 @@ def _check_csv(path: Path, data_dir: Path, table: Table,
         return None
     try:
         with duckdb.connect() as con:
-            rows = con.execute(
-                "select count(*) from read_csv(?, header = true, all_varchar = true, "
-                "delim = ',', quote = '\"', escape = '\"')", [str(path)]
-            ).fetchone()[0]
+            rows = con.execute(f"select count(*) from read_csv(?, {CSV_OPTIONS})",
+                               [str(path)]).fetchone()[0]
     except duckdb.Error as exc:
-        detail = str(exc).split("\n")[0]
-        problems.append(Problem(rel, f"the CSV cannot be parsed: {detail}",
-                                "fix the line named above (quoting or number of fields)"))
+        problems.append(Problem(rel, f"the CSV cannot be parsed: {_csv_error(path, exc)}",
+                                "fix that line (quoting or number of fields)"))
         return None
     return TableFile(table.name, "csv", path, int(rows), tuple(h.strip() for h in header))
+
+
+def _csv_error(path: Path, exc: duckdb.Error) -> str:
+    """Where the CSV breaks: the first row whose field count differs from the header's."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        for row in reader:
+            if len(row) != len(header):
+                return (f"line {reader.line_num} has {len(row)} fields, the header has "
+                        f"{len(header)}")
+    return str(exc).split("\n")[0]
 
 
 def _first_non_utf8(path: Path) -> tuple[int, str] | None:
