@@ -1,0 +1,290 @@
+"""Channels and timing: funnel conversion with intervals, send-hour effect, contact fatigue.
+
+The funnel flags and the "paid within N days" attribution are the warehouse's (``fct_contacts``);
+here they get Wilson intervals, logistic regressions with controls, and an honest best-hour /
+fatigue-threshold estimate (selected on one half of the customers, measured on the other).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analysis.db import Filters, MissingInput, columns, find_table, read, require, where
+from analysis.stats import (
+    coefficient_draws,
+    design,
+    expit,
+    logit,
+    odds_ratio,
+    split_halves,
+    wilson,
+)
+
+FUNNEL_STEPS = ("delivered", "opened", "clicked", "replied", "promised", "paid")
+# Steps nested in the one before (an open needs a delivery); promised and paid relate to sent.
+NESTED_STEPS = ("delivered", "opened", "clicked", "replied")
+MODEL_SAMPLE = 300_000       # contacts per channel used to fit a regression
+MIN_HOUR_SHARE = 0.01        # hours with fewer contacts than this share are not candidates
+MIN_CHANNEL_CONTACTS = 2_000
+DRAWS = 500
+FATIGUE_CAP = 6              # contacts_prev_7d shown as 0..5 and "6+"
+CONTROLS_CATEGORICAL = ["stage"]
+CONTROLS_NUMERIC = ["log_dpd", "log_amount"]
+
+
+def funnel_conversion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Share of sent contacts reaching each funnel step by channel, template and stage (Wilson).
+
+    Counts come from ``mart_channel_funnel`` (steps counted independently there); ``step_rate``
+    relates each of delivered/opened/clicked/replied to the step before it.
+    """
+    table = require(con, "mart_channel_funnel", ["channel", "stage", "template_id", "direction",
+                                                 "sent_month", "contacts_sent"])
+    available = columns(con, "mart_channel_funnel")
+    steps = [step for step in FUNNEL_STEPS if step in available]
+    if not steps:
+        raise MissingInput("mart_channel_funnel has none of the funnel step columns")
+    clause, params = where(filters, available, "sent_month")
+    clause = f"{clause} and direction = 'outbound'" if clause else "where direction = 'outbound'"
+    sums = ", ".join(f"sum({step}) as {step}" for step in steps)
+    frames = []
+    for dimension, keys in (("channel", ["channel"]), ("template", ["channel", "template_id"]),
+                            ("stage", ["channel", "stage"])):
+        counts = con.execute(
+            f"select {', '.join(keys)}, sum(contacts_sent) as sent, {sums} from {table} {clause} "
+            f"group by all", params).df()
+        long = counts.melt(id_vars=[*keys, "sent"], value_vars=steps, var_name="step",
+                           value_name="reached")
+        long["dimension"] = dimension
+        frames.append(long)
+    out = pd.concat(frames, ignore_index=True)
+    for key in ("template_id", "stage"):
+        if key not in out:
+            out[key] = None
+    out["reached"] = out["reached"].fillna(0).astype(int)
+    out["sent"] = out["sent"].astype(int)
+    out["rate"] = out["reached"] / out["sent"]
+    out["ci_low"], out["ci_high"] = wilson(out["reached"], out["sent"])
+    out["step_order"] = out["step"].map({s: i for i, s in enumerate(FUNNEL_STEPS)})
+    out = out.sort_values(["dimension", "channel", "template_id", "stage", "step_order"])
+    # The previous step that happened at all (SMS has no "opened": clicks relate to deliveries).
+    happened = out["reached"].where(out["reached"] > 0)
+    previous = happened.groupby([out["dimension"], out["channel"], out["template_id"],
+                                 out["stage"]], dropna=False).transform(
+        lambda s: s.shift(1).ffill())
+    nested = out["step"].isin(NESTED_STEPS[1:])
+    base = np.where(nested, previous, out["sent"]).astype(float)
+    out["step_rate"] = np.where(base > 0, out["reached"] / np.where(base > 0, base, 1), np.nan)
+    return out[["dimension", "channel", "template_id", "stage", "step", "sent", "reached", "rate",
+                "ci_low", "ci_high", "step_rate"]].reset_index(drop=True)
+
+
+def _contacts_for_models(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    needed = ["contact_id", "customer_id", "channel", "stage", "local_send_hour",
+              "contacts_prev_7d",
+              "days_past_due_at_send", "overdue_amount_at_send", "paid_within_n_days",
+              "direction", "sent_at"]
+    require(con, "fct_contacts", needed)
+    extra = [c for c in ("merchant_id",) if c in columns(con, "fct_contacts")]
+    total = con.execute(f"select count(*) from {find_table(con, 'fct_contacts')}").fetchone()[0]
+    # A reproducible random sample by customer keeps every contact of a sampled customer, so
+    # within-customer correlation stays visible to the cluster-robust errors.
+    share = min(1.0, 4 * MODEL_SAMPLE / max(total, 1))
+    sample = f"hash(customer_id || 'relance') % 10000 < {int(share * 10000)}" if share < 1 else None
+    frame = read(con, "fct_contacts", [*needed, *extra], filters, "sent_at",
+                 extra_where=" and ".join(filter(None, ["direction = 'outbound'", sample])))
+    frame = frame.dropna(subset=["local_send_hour", "paid_within_n_days"])
+    frame["local_send_hour"] = frame["local_send_hour"].astype(int)
+    frame["paid"] = frame["paid_within_n_days"].astype(int)
+    frame["log_dpd"] = np.log1p(frame["days_past_due_at_send"].astype(float).clip(lower=0))
+    frame["log_amount"] = np.log1p(frame["overdue_amount_at_send"].astype(float).clip(lower=0))
+    return frame
+
+
+def _hour_model(frame: pd.DataFrame, hours: list[int]):
+    """Logit of payment on hour dummies (reference: first hour) plus controls."""
+    x = design(frame, CONTROLS_CATEGORICAL, CONTROLS_NUMERIC)
+    for hour in hours[1:]:
+        x[f"hour_{hour}"] = (frame["local_send_hour"] == hour).astype(float).to_numpy()
+    return logit(frame["paid"], x, groups=frame["customer_id"].to_numpy()), x
+
+
+def _standardised_rates(result, x: pd.DataFrame, hours: list[int], betas: np.ndarray) -> np.ndarray:
+    """Average predicted payment rate had every contact been sent at each hour: draws x hours."""
+    rows = x.sample(min(len(x), 2_000), random_state=0).copy()
+    hour_columns = [f"hour_{h}" for h in hours[1:]]
+    rows[hour_columns] = 0.0
+    base = rows.to_numpy()
+    names = list(x.columns)
+    out = np.empty((betas.shape[0], len(hours)))
+    for j, hour in enumerate(hours):
+        z = base @ betas.T
+        if j > 0:
+            z = z + betas[:, names.index(f"hour_{hour}")][None, :]
+        out[:, j] = expit(z).mean(axis=0)
+    return out
+
+
+def send_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.DataFrame]:
+    """Effect of local send hour on payment within N days, and the best hour per channel."""
+    contacts = _contacts_for_models(con, filters)
+    effects, best = [], []
+    rng = np.random.default_rng(7)
+    for channel, frame in contacts.groupby("channel"):
+        if len(frame) < MIN_CHANNEL_CONTACTS:
+            continue
+        counts = frame["local_send_hour"].value_counts()
+        hours = sorted(counts[counts >= max(30, MIN_HOUR_SHARE * len(frame))].index)
+        if len(hours) < 2:
+            continue
+        frame = frame[frame["local_send_hour"].isin(hours)]
+        result, x = _hour_model(frame, hours)
+        betas = np.vstack([np.asarray(result.params), coefficient_draws(result, DRAWS, rng)])
+        rates = _standardised_rates(result, x, hours, betas)
+        winners = np.asarray(hours)[rates[1:].argmax(axis=1)]
+        raw = frame.groupby("local_send_hour")["paid"].agg(["size", "sum"])
+        for j, hour in enumerate(hours):
+            effects.append({
+                "channel": channel, "local_send_hour": hour, "contacts": int(raw.loc[hour, "size"]),
+                "paid": int(raw.loc[hour, "sum"]),
+                "raw_rate": raw.loc[hour, "sum"] / raw.loc[hour, "size"],
+                "adjusted_rate": rates[0, j], "ci_low": np.quantile(rates[1:, j], 0.025),
+                "ci_high": np.quantile(rates[1:, j], 0.975),
+                "prob_best": float((winners == hour).mean()),
+            })
+        best.append({"channel": channel, **_honest_best_hour(frame, hours, rng),
+                     "best_hour_ci_low": int(np.quantile(winners, 0.025)),
+                     "best_hour_ci_high": int(np.quantile(winners, 0.975))})
+    return {"send_hour_effect": pd.DataFrame(effects), "best_send_hour": pd.DataFrame(best)}
+
+
+def _honest_best_hour(frame: pd.DataFrame, hours: list[int], rng: np.random.Generator) -> dict:
+    """Pick the best hour on one half of customers; measure its effect on the other half."""
+    first = split_halves(frame["customer_id"], seed=11)
+    select, measure = frame[first], frame[~first]
+    result, x = _hour_model(select, hours)
+    rates = _standardised_rates(result, x, hours, np.asarray(result.params)[None, :])
+    best_hour = int(hours[int(rates[0].argmax())])
+    x = design(measure, CONTROLS_CATEGORICAL, CONTROLS_NUMERIC)
+    x["best_hour"] = (measure["local_send_hour"] == best_hour).astype(float).to_numpy()
+    fit = logit(measure["paid"], x, groups=measure["customer_id"].to_numpy())
+    ratio, low, high, p = odds_ratio(fit, "best_hour")
+    betas = np.vstack([np.asarray(fit.params), coefficient_draws(fit, DRAWS, rng)])
+    rows = x.sample(min(len(x), 2_000), random_state=0).to_numpy()
+    col = list(x.columns).index("best_hour")
+    rows[:, col] = 0.0
+    other = expit(rows @ betas.T).mean(axis=0)
+    rows[:, col] = 1.0
+    at_best = expit(rows @ betas.T).mean(axis=0)
+    uplift = at_best - other
+    return {
+        "best_hour": best_hour, "contacts": len(frame),
+        "contacts_at_best": int((frame["local_send_hour"] == best_hour).sum()),
+        "rate_best": at_best[0], "rate_other": other[0], "uplift_abs": uplift[0],
+        "uplift_ci_low": np.quantile(uplift[1:], 0.025),
+        "uplift_ci_high": np.quantile(uplift[1:], 0.975),
+        "odds_ratio": ratio, "or_ci_low": low, "or_ci_high": high, "p_value": p,
+    }
+
+
+def _complaints(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd.Series | None:
+    """Whether each contact was followed by a complaint from its customer within 7 days.
+
+    A complaint is feedback with satisfaction <= 2, or a tension flag about contact frequency
+    when the speech outputs are in the warehouse. None when neither source exists.
+    """
+    sources = []
+    feedback = find_table(con, "stg_feedback")
+    if feedback is not None and {"satisfaction", "submitted_at"} <= columns(con, "stg_feedback"):
+        sources.append(f"select customer_id, cast(submitted_at as timestamp) as at from {feedback} "
+                       "where satisfaction <= 2")
+    if not sources:
+        return None
+    con.register("_fatigue_contacts", contacts[["contact_id", "customer_id", "sent_at"]])
+    try:
+        flagged = con.execute(
+            f"""
+            select distinct c.contact_id from _fatigue_contacts c
+            join ({' union all '.join(sources)}) s on s.customer_id = c.customer_id
+             and s.at >= c.sent_at and s.at < c.sent_at + interval 7 day
+            """
+        ).df()["contact_id"]
+    finally:
+        con.unregister("_fatigue_contacts")
+    return contacts["contact_id"].isin(set(flagged))
+
+
+def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.DataFrame]:
+    """Conversion and complaint rate by contacts in the past 7 days, and the fatigue threshold."""
+    contacts = _contacts_for_models(con, filters)
+    contacts["bucket"] = contacts["contacts_prev_7d"].clip(upper=FATIGUE_CAP).astype(int)
+    complaint = _complaints(con, contacts)
+    contacts["complaint"] = complaint.astype(int) if complaint is not None else np.nan
+    table = contacts.groupby("bucket").agg(
+        contacts=("paid", "size"), paid=("paid", "sum"), complaints=("complaint", "sum"))
+    table["paid_rate"] = table["paid"] / table["contacts"]
+    table["paid_ci_low"], table["paid_ci_high"] = wilson(table["paid"], table["contacts"])
+    x = design(contacts, ["stage", "channel"], CONTROLS_NUMERIC)
+    buckets = sorted(contacts["bucket"].unique())
+    for b in buckets[1:]:
+        x[f"bucket_{b}"] = (contacts["bucket"] == b).astype(float).to_numpy()
+    fit = logit(contacts["paid"], x)
+    rows = x.sample(min(len(x), 2_000), random_state=0).copy()
+    rows[[f"bucket_{b}" for b in buckets[1:]]] = 0.0
+    adjusted = {}
+    for b in buckets:
+        trial = rows.copy()
+        if b != buckets[0]:
+            trial[f"bucket_{b}"] = 1.0
+        adjusted[b] = float(expit(trial.to_numpy() @ np.asarray(fit.params)).mean())
+    table["adjusted_paid_rate"] = pd.Series(adjusted)
+    if complaint is None:
+        table["complaints"] = np.nan
+        table["complaint_rate"] = np.nan
+        table["complaint_ci_low"] = table["complaint_ci_high"] = np.nan
+    else:
+        table["complaint_rate"] = table["complaints"] / table["contacts"]
+        table["complaint_ci_low"], table["complaint_ci_high"] = wilson(table["complaints"],
+                                                                       table["contacts"])
+    table = table.reset_index().rename(columns={"bucket": "contacts_prev_7d"})
+    effect = _fatigue_threshold(contacts, buckets)
+    return {"contact_fatigue": table, "fatigue_effect": pd.DataFrame([effect])}
+
+
+def _fatigue_threshold(contacts: pd.DataFrame, buckets: list[int]) -> dict:
+    """Threshold k chosen on one half of customers (best step-model likelihood), OR on the other.
+
+    The model controls for stage, channel, days past due and amount, and for a linear trend in
+    the contact count, so the step measures a drop beyond k rather than the general tendency of
+    hard-to-collect customers to receive more contacts.
+    """
+    first = split_halves(contacts["customer_id"], seed=23)
+    select, measure = contacts[first], contacts[~first]
+    base = design(select, ["stage", "channel"], [*CONTROLS_NUMERIC, "contacts_prev_7d"])
+    best_k, best_ll = None, -np.inf
+    for k in buckets[1:]:
+        above = (select["bucket"] >= k).astype(float).to_numpy()
+        if above.sum() < 100 or (1 - above).sum() < 100:
+            continue
+        x = base.assign(above=above)
+        ll = logit(select["paid"], x).llf
+        if ll > best_ll:
+            best_k, best_ll = k, ll
+    if best_k is None:
+        raise MissingInput("not enough contacts above any fatigue threshold")
+    x = design(measure, ["stage", "channel"], [*CONTROLS_NUMERIC, "contacts_prev_7d"])
+    above = (measure["bucket"] >= best_k).astype(float).to_numpy()
+    x["above"] = above
+    fit = logit(measure["paid"], x, groups=measure["customer_id"].to_numpy())
+    ratio, low, high, p = odds_ratio(fit, "above")
+    rows = x[above == 1]
+    p_above = expit(rows.to_numpy() @ np.asarray(fit.params))
+    rows0 = rows.assign(above=0.0)
+    p_below = expit(rows0.to_numpy() @ np.asarray(fit.params))
+    return {
+        "threshold": int(best_k), "contacts_above": int((contacts["bucket"] >= best_k).sum()),
+        "rate_above": float(p_above.mean()), "rate_below": float(p_below.mean()),
+        "odds_ratio": ratio, "ci_low": low, "ci_high": high, "p_value": p,
+    }

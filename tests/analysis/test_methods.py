@@ -1,0 +1,402 @@
+"""Each analysis on tiny hand-built data, against an answer computed by hand (in the comments)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import channels, debit_timing, experiments, merchants, recovery, scoring
+from analysis.db import NO_FILTERS, Filters
+from analysis.root_causes import rank_root_causes
+from analysis.stats import bh, ratio_ci, wilson
+from tests.analysis.handmade import warehouse
+
+
+def test_wilson_bh_and_ratio_interval_match_hand_computation():
+    low, high = wilson([5], [10])
+    # Wilson, k=5, n=10, z=1.96: 0.5 ± 1.96·sqrt(0.025 + 0.009604)/1.38416 = 0.2366, 0.7634
+    assert low[0] == pytest.approx(0.2366, abs=1e-4)
+    assert high[0] == pytest.approx(0.7634, abs=1e-4)
+    # BH: sorted p 0.01, 0.03, 0.04, 0.2 → m·p/rank 0.04, 0.06, 0.0533, 0.2 → step-up minima.
+    assert bh([0.01, 0.04, 0.03, 0.2]) == pytest.approx([0.04, 0.05333, 0.05333, 0.2], abs=1e-4)
+    # R = 6/6 = 1; residuals -1, 0, 1 → Σ² = 2 · n/(n-1) = 3 → se = √3/6 = 0.2887.
+    ratio, lo, hi = ratio_ci(np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0]))
+    assert ratio == 1.0
+    assert (lo, hi) == pytest.approx((1 - 1.96 * 0.288675, 1 + 1.96 * 0.288675), abs=1e-3)
+
+
+def _cases() -> pd.DataFrame:
+    return pd.DataFrame({
+        "case_id": ["c1", "c2", "c3", "c4"],
+        "customer_id": ["u1", "u2", "u3", "u4"],
+        "merchant_id": ["m1", "m1", "m2", "m2"],
+        "country": ["FR"] * 4,
+        "plan_type": ["pay_in_3", "pay_in_3", "pay_in_4", "pay_in_4"],
+        "team_type": ["in_house", "in_house", "agency", "agency"],
+        "experiment_arm": [None] * 4,
+        "opened_date": [date(2026, 1, 5), date(2026, 1, 20), date(2026, 1, 10), date(2026, 3, 1)],
+        "closed_date": [date(2026, 1, 7), None, date(2026, 1, 14), date(2026, 3, 6)],
+        "outcome": ["cured", "open", "cured", "escalated"],
+        "age_days": [100, 40, 95, 3],
+        "overdue_amount": [100.0, 100.0, 200.0, 50.0],
+        "recovered_d5": [100.0, 0.0, 50.0, 0.0],
+        "recovered_d30": [100.0, 50.0, 200.0, 0.0],
+        "recovered_d60": [100.0, 50.0, 200.0, 0.0],
+        "recovered_d90": [100.0, 50.0, 200.0, 0.0],
+    })
+
+
+def test_cohort_recovery_share_and_band_by_hand():
+    con = warehouse(fct_collection_cases=_cases())
+    out = recovery.cohort_recovery(con, NO_FILTERS)
+    jan30 = out[(out.segment_type == "all") & (out.day == 30)
+                & (out.cohort_month == pd.Timestamp("2026-01-01"))].iloc[0]
+    # Cases at least 30 days old in January: c1, c2, c3 → (100 + 50 + 200) / 400 = 0.875.
+    assert jan30["cases"] == 3
+    assert jan30["recovered_share"] == pytest.approx(0.875)
+    # Residuals y - R·x: 12.5, -37.5, 25 → Σ² = 2187.5 · 3/2 = 3281.25 → se = 57.28/400.
+    assert jan30["ci_high"] - jan30["recovered_share"] == pytest.approx(1.96 * 0.143205, abs=1e-3)
+    # Day 90: only c1 and c3 are 90+ days old → 300/300.
+    jan90 = out[(out.segment_type == "all") & (out.day == 90)].iloc[0]
+    assert (jan90["cases"], jan90["recovered_share"]) == (2, 1.0)
+    # March cohort (c4, 3 days old) is not shown at day 5 or later.
+    assert not (out.cohort_month == pd.Timestamp("2026-03-01")).any()
+
+
+def test_kaplan_meier_with_censoring_and_log_rank_by_hand():
+    start = date(2026, 1, 1)
+    rows = []
+    # Group A cured on days 1 and 2, group B on days 3 and 4 (no censoring) + censored extras.
+    for i, (days, outcome, team) in enumerate([(1, "cured", "a"), (2, "cured", "a"),
+                                               (3, "cured", "b"), (4, "cured", "b")] * 20):
+        rows.append({"case_id": f"c{i}", "opened_date": start,
+                     "closed_date": start + timedelta(days=days), "outcome": outcome,
+                     "plan_type": "pay_in_3", "merchant_id": "m1", "team_type": team,
+                     "experiment_arm": None})
+    con = warehouse(fct_collection_cases=pd.DataFrame(rows))
+    out = recovery.survival(con, NO_FILTERS, as_of=date(2026, 6, 1))
+    curve = out["survival_curves"].set_index(["segment_type", "segment", "day"])["survival"]
+    # All 80: 20 cured on each of days 1..4 → S(1)=0.75, S(2)=0.5, S(3)=0.25, S(4)=0.
+    assert [curve[("all", "all", d)] for d in (0, 1, 2, 3, 4)] == pytest.approx(
+        [1, 0.75, 0.5, 0.25, 0])
+    test = out["survival_tests"].set_index("segment_type").loc["team_type"]
+    # Log-rank A vs B, 40 each: t=1 n=80 nA=40 d=20: E=10, V=20·.5·.5·60/79=3.7975;
+    # t=2 n=60 nA=20 d=20: E=6.6667, V=20·(1/3)(2/3)·40/59=3.0132; later nA=0.
+    # O-E = 40-16.6667 = 23.3333; chi2 = 544.44/6.8107 = 79.94.
+    assert test["chi2"] == pytest.approx(79.94, abs=0.05)
+
+    censored = pd.DataFrame([
+        {"case_id": "x1", "opened_date": start, "closed_date": start + timedelta(days=2),
+         "outcome": "cured"},
+        {"case_id": "x2", "opened_date": start, "closed_date": start + timedelta(days=3),
+         "outcome": "escalated"},
+        {"case_id": "x3", "opened_date": start, "closed_date": start + timedelta(days=4),
+         "outcome": "cured"},
+        {"case_id": "x4", "opened_date": start, "closed_date": None, "outcome": "open"},
+    ] * 10).assign(plan_type="pay_in_3", merchant_id="m1", team_type="in_house",
+                   experiment_arm=None)
+    censored["case_id"] = [f"x{i}" for i in range(len(censored))]
+    con = warehouse(fct_collection_cases=censored)
+    curve = recovery.survival(con, NO_FILTERS, as_of=date(2026, 1, 11))["survival_curves"]
+    s = curve[curve.segment_type == "all"].set_index("day")["survival"]
+    # S(2) = 1 - 10/40 = 0.75; escalated censored at 3; S(4) = 0.75·(1 - 10/20) = 0.375;
+    # the open cases are censored at day 10 and never cured.
+    assert (s[2], s[3], s[4], s[10]) == pytest.approx((0.75, 0.75, 0.375, 0.375))
+
+
+def test_funnel_conversion_wilson_and_step_rates_by_hand():
+    funnel = pd.DataFrame({
+        "sent_month": [date(2026, 1, 1), date(2026, 2, 1)], "channel": ["sms", "sms"],
+        "direction": ["outbound", "outbound"], "stage": ["reminder", "reminder"],
+        "template_id": ["t1", "t1"], "contacts_sent": [60, 40], "delivered": [50, 40],
+        "opened": [0, 0], "clicked": [20, 10], "replied": [5, 5], "promised": [3, 2],
+        "paid": [6, 4],
+    })
+    out = channels.funnel_conversion(warehouse(mart_channel_funnel=funnel), NO_FILTERS)
+    sms = out[out.dimension == "channel"].set_index("step")
+    assert sms.loc["delivered", "rate"] == pytest.approx(0.9)        # 90 / 100
+    assert sms.loc["paid", "rate"] == pytest.approx(0.10)            # 10 / 100
+    # SMS has no "opened" (0): clicks relate to the last step that happened, delivered.
+    assert sms.loc["clicked", "step_rate"] == pytest.approx(30 / 90)
+    assert sms.loc["replied", "step_rate"] == pytest.approx(10 / 30)  # after 30 clicked
+    low, high = wilson([10], [100])
+    assert (sms.loc["paid", "ci_low"], sms.loc["paid", "ci_high"]) == (low[0], high[0])
+    assert sms.loc["paid", "ci_low"] == pytest.approx(0.0552, abs=1e-4)
+
+
+def _contacts(rates_by_hour: dict[int, float], per_hour: int) -> pd.DataFrame:
+    """One contact per customer; exactly round(rate·n) of each hour's contacts paid."""
+    rows = []
+    for hour, rate in rates_by_hour.items():
+        paid = np.zeros(per_hour, dtype=bool)
+        paid[: round(rate * per_hour)] = True
+        np.random.default_rng(hour).shuffle(paid)
+        for i in range(per_hour):
+            prev = 0
+            rows.append({"customer_id": f"u{hour}-{i}", "channel": "sms", "stage": "reminder",
+                         "local_send_hour": hour, "contacts_prev_7d": prev,
+                         "days_past_due_at_send": 5, "overdue_amount_at_send": 100.0,
+                         "paid_within_n_days": bool(paid[i]), "direction": "outbound",
+                         "sent_at": pd.Timestamp("2026-01-01 10:00")})
+    frame = pd.DataFrame(rows)
+    frame["contact_id"] = [f"k{i}" for i in range(len(frame))]
+    return frame
+
+
+def test_best_send_hour_recovers_the_hour_and_its_odds_ratio():
+    rates = {h: 0.10 for h in range(9, 21)}
+    rates[18] = 0.30
+    con = warehouse(fct_contacts=_contacts(rates, per_hour=600))
+    out = channels.send_hour(con, NO_FILTERS)
+    best = out["best_send_hour"].iloc[0]
+    assert best["best_hour"] == 18
+    # Odds ratio by hand: (0.3/0.7)/(0.1/0.9) = 3.857 (measured on half the customers).
+    assert best["or_ci_low"] < 3.857 < best["or_ci_high"]
+    assert best["p_value"] < 1e-6
+    effect = out["send_hour_effect"].set_index("local_send_hour")
+    # One stage, one dpd, one amount: the adjusted rate equals the raw rate.
+    assert effect.loc[18, "adjusted_rate"] == pytest.approx(0.30, abs=1e-3)
+    assert effect.loc[9, "adjusted_rate"] == pytest.approx(0.10, abs=1e-3)
+
+
+def test_contact_fatigue_table_and_threshold_by_hand():
+    rows = []
+    for prev in range(6):
+        rate = 0.30 if prev < 3 else 0.15
+        n = 1000
+        for i in range(n):
+            rows.append({"customer_id": f"u{prev}-{i}", "channel": "sms", "stage": "reminder",
+                         "local_send_hour": 10, "contacts_prev_7d": prev,
+                         "days_past_due_at_send": 5, "overdue_amount_at_send": 100.0,
+                         "paid_within_n_days": i < rate * n, "direction": "outbound",
+                         "sent_at": pd.Timestamp("2026-01-01 10:00")})
+    contacts = pd.DataFrame(rows)
+    contacts["contact_id"] = [f"k{i}" for i in range(len(contacts))]
+    out = channels.contact_fatigue(warehouse(fct_contacts=contacts), NO_FILTERS)
+    table = out["contact_fatigue"].set_index("contacts_prev_7d")
+    assert table.loc[2, "paid_rate"] == pytest.approx(0.30)
+    assert table.loc[3, "paid_rate"] == pytest.approx(0.15)
+    effect = out["fatigue_effect"].iloc[0]
+    assert effect["threshold"] == 3
+    # Odds ratio (0.15/0.85)/(0.30/0.70) = 0.4118.
+    assert effect["ci_low"] < 0.4118 < effect["ci_high"]
+
+
+def _attempt(aid, inst, cust, day, kind, status, reason=None):
+    return {"attempt_id": aid, "installment_id": inst, "customer_id": cust,
+            "attempted_at": pd.Timestamp(day) + pd.Timedelta(hours=6), "kind": kind,
+            "status": status, "failure_reason": reason}
+
+
+def test_funding_day_votes_and_leave_one_out_by_hand():
+    attempts = pd.DataFrame([
+        # i1: failed on Mar 22, retry succeeded on Mar 26 → days 23..26, weight 1/4 each.
+        _attempt("a1", "i1", "u1", "2026-03-22", "scheduled", "failed", "insufficient_funds"),
+        _attempt("a2", "i1", "u1", "2026-03-26", "retry", "succeeded"),
+        # i2: failed Apr 23, customer paid Apr 25 → days 24, 25, weight 1/2 each.
+        _attempt("a3", "i2", "u1", "2026-04-23", "scheduled", "failed", "insufficient_funds"),
+        _attempt("a4", "i2", "u1", "2026-04-25", "customer_initiated", "succeeded"),
+        # i3: failed May 24, retry May 25 → day 25, weight 1.
+        _attempt("a5", "i3", "u1", "2026-05-24", "scheduled", "failed", "insufficient_funds"),
+        _attempt("a6", "i3", "u1", "2026-05-25", "retry", "succeeded"),
+        # card_expired failures are not funding signals.
+        _attempt("a7", "i4", "u1", "2026-06-10", "scheduled", "failed", "card_expired"),
+        _attempt("a8", "i4", "u1", "2026-06-12", "retry", "succeeded"),
+        # u2: failed Apr 29, paid Apr 30 (last day of April) → votes 30 and 31.
+        _attempt("b1", "j1", "u2", "2026-04-29", "scheduled", "failed", "insufficient_funds"),
+        _attempt("b2", "j1", "u2", "2026-04-30", "retry", "succeeded"),
+    ])
+    con = warehouse(fct_payment_attempts=attempts)
+    votes = debit_timing.funding_votes(con, NO_FILTERS)
+    u2 = votes[votes.customer_id == "u2"].set_index("day")["weight"]
+    assert u2.to_dict() == {30: 1.0, 31: 1.0}
+    customers, loo = debit_timing.infer_funding_days(votes)
+    table = customers.set_index("customer_id")
+    # Totals: 23: .25, 24: .75, 25: 1.75, 26: .25 → 25.
+    assert table.loc["u1", "funding_day"] == 25
+    assert table.loc["u1", "signals"] == 3
+    loo = loo.set_index("installment_id")["loo_funding_day"]
+    # Without i3 the votes are 23: .25, 24: .75, 25: .75, 26: .25 → plateau 24-25 (first: 24).
+    assert loo["i3"] == 24
+    # Without i1: 24: .5, 25: 1.5 → 25.
+    assert loo["i1"] == 25
+    assert np.isnan(loo["j1"])                     # u2 has no other signal
+
+
+def test_days_before_funding_and_recommended_day_by_hand():
+    due = pd.Series(pd.to_datetime(["2026-03-20", "2026-03-26", "2026-02-27", "2026-03-25"]))
+    funding = pd.Series([25, 25, 31, 25])
+    # 20 → 25: 5; 26 → Apr 25: 31-26+25 = 30; Feb 27 → Feb 28 (the "31st" of Feb): 1; same day 0.
+    assert list(debit_timing.days_before_funding(due, funding)) == [5, 30, 1, 0]
+    assert list(debit_timing.recommended_debit_day(np.array([25, 28, 31, 1]))) == [26, 1, 1, 2]
+
+
+def test_debit_timing_effect_on_planted_toy_portfolio():
+    """200 customers paid on the 25th; debits 3 days before pay fail 30 %, after pay 10 %."""
+    rng = np.random.default_rng(0)
+    attempts, installments = [], []
+    for c in range(200):
+        customer = f"u{c}"
+        early = c % 2 == 0          # half the customers are debited on the 22nd
+        for month in range(1, 7):
+            inst = f"{customer}-{month}"
+            due = date(2026, month, 22 if early else 26)
+            p_fail = 0.30 if early else 0.10
+            failed = rng.random() < p_fail
+            installments.append({"installment_id": inst, "customer_id": customer,
+                                 "merchant_id": "m1", "plan_type": "pay_in_4",
+                                 "payment_method": "card", "sequence": month, "due_date": due,
+                                 "amount": 100.0,
+                                 "first_attempt_status": "failed" if failed else "succeeded"})
+            attempts.append(_attempt(f"{inst}a", inst, customer, due, "scheduled",
+                                     "failed" if failed else "succeeded",
+                                     "insufficient_funds" if failed else None))
+            if failed:
+                pay = date(2026, month, 25) if early else due + timedelta(days=2)
+                attempts.append(_attempt(f"{inst}b", inst, customer, pay, "retry", "succeeded"))
+    # Late-debited customers' failures are random shortfalls; give them pay-day signals too.
+    for c in range(1, 200, 2):
+        for month in (7, 8):
+            inst = f"u{c}-x{month}"
+            attempts.append(_attempt(f"{inst}a", inst, f"u{c}", date(2026, month, 24),
+                                     "scheduled", "failed", "insufficient_funds"))
+            attempts.append(_attempt(f"{inst}b", inst, f"u{c}", date(2026, month, 25),
+                                     "retry", "succeeded"))
+    con = warehouse(fct_payment_attempts=pd.DataFrame(attempts),
+                    fct_installments=pd.DataFrame(installments))
+    out = debit_timing.debit_timing(con, NO_FILTERS, as_of=date(2026, 9, 1))
+    funding = out["funding_days"].set_index("customer_id")["funding_day"]
+    assert (funding.sub(25).abs() <= 1).mean() >= 0.95
+    effect = out["debit_timing_effect"].set_index("scope").loc["portfolio"]
+    # Odds ratio (0.3/0.7)/(0.1/0.9) = 3.86; failures avoided = 600 early debits x 0.2 = 120
+    # of ~240 failures, i.e. half; amount 120 x 100 EUR over 6 months ≈ 2,000 EUR/month.
+    assert effect["ci_low"] < 3.86 < effect["ci_high"]
+    assert effect["share_ci_low"] < 0.5 < effect["share_ci_high"]
+    assert effect["amount_secured_month"] == pytest.approx(2000, rel=0.3)
+
+
+def test_peer_test_flags_the_outlier_by_hand():
+    events = np.array([10, 10, 10, 10, 10, 50])
+    base = np.array([1000] * 6)
+    out = merchants.peer_test(events, base)
+    # Identical peers → MAD 0 → no heterogeneity. z = (ln(50.5/950.5) - median θ) / sqrt(v):
+    # median θ = ln(10.5/990.5) = -4.5468; θ = -2.9351; v = 1/50.5 + 1/950.5 = 0.020854.
+    assert out["z"].iloc[5] == pytest.approx((-2.9351 + 4.5468) / np.sqrt(0.020854), abs=0.01)
+    assert out["z"].iloc[:5].abs().max() == pytest.approx(0.0)
+    assert out["peer_rate"].iloc[5] == pytest.approx(0.01)
+
+
+def test_failure_wave_month_by_hand():
+    months = [date(2026, m, 1) for m in range(1, 6)]
+    rows = [{"due_month": m, "payment_method": "card", "first_attempts": 1000,
+             "first_attempt_amount": 100_000.0, "failed_card_expired": 40 if i == 2 else 10}
+            for i, m in enumerate(months)]
+    out = merchants.failure_waves(warehouse(mart_payment_failures=pd.DataFrame(rows)), NO_FILTERS)
+    wave = out.set_index("month").loc[pd.Timestamp("2026-03-01")]
+    # Baseline 40/4000 = 1 % → ratio 4; other months identical → dispersion 1;
+    # z = (40 - 10)/sqrt(10·0.99) = 9.53 → p ≈ 8e-22.
+    assert wave["rate_ratio"] == pytest.approx(4.0)
+    assert wave["excess_failures"] == pytest.approx(30.0)
+    assert wave["excess_amount"] == pytest.approx(3000.0)
+    assert wave["significant"]
+    assert not out.set_index("month").drop(pd.Timestamp("2026-03-01"))["significant"].any()
+
+
+def test_experiment_lift_ci_p_value_and_power_by_hand():
+    cases = pd.DataFrame({
+        "case_id": [f"c{i}" for i in range(200)],
+        "experiment_id": "exp", "experiment_arm": ["champion"] * 100 + ["challenger"] * 100,
+        "age_days": 60, "opened_date": date(2026, 1, 1),
+        "cured_within_30d": [i < 30 for i in range(100)] + [i < 40 for i in range(100)],
+        "overdue_amount": 100.0, "recovered_amount": [50.0] * 100 + [60.0] * 100,
+    })
+    out = experiments.experiments(warehouse(fct_collection_cases=cases), NO_FILTERS)
+    cure = out[out.metric == "cure_rate"].iloc[0]
+    # 0.40 - 0.30 = 0.10 ± 1.96·sqrt(.21/100 + .24/100) = ±0.1315; pooled z = 1.4825 → p = 0.138.
+    assert cure["lift_abs"] == pytest.approx(0.10)
+    assert cure["ci_high"] - cure["lift_abs"] == pytest.approx(0.1315, abs=1e-3)
+    assert cure["p_value"] == pytest.approx(0.138, abs=1e-3)
+    # Cohen's h for 0.32 vs 0.30 = 2·asin(√.32) - 2·asin(√.30) = 0.04324;
+    # n per arm = 2·(1.96 + 0.8416)²/h² = 15.698/0.0018696 ≈ 8,396.
+    assert cure["n_required_per_arm"] == pytest.approx(8396, abs=10)
+    recovery_row = out[out.metric == "recovery_rate"].iloc[0]
+    assert recovery_row["lift_abs"] == pytest.approx(0.10)      # 0.60 - 0.50, no spread → CI 0
+
+
+def test_propensity_auc_on_a_known_mixture():
+    """Plan A cures 80 %, plan B 20 %: the best possible AUC is 0.80 (worked out below)."""
+    n = 4000
+    rng = np.random.default_rng(1)
+    plan = np.where(np.arange(n) % 2 == 0, "pay_in_3", "pay_in_4")
+    # Exactly 4 of every 5 A cases and 1 of every 5 B cases cure, in every window of 10.
+    fifth = (np.arange(n) // 2) % 5 == 0
+    cured = np.where(plan == "pay_in_3", ~fifth, fifth)
+    opened = [date(2025, 1, 1) + timedelta(days=int(d)) for d in np.sort(rng.integers(0, 300, n))]
+    cases = pd.DataFrame({
+        "case_id": [f"c{i}" for i in range(n)], "customer_id": [f"u{i}" for i in range(n)],
+        "merchant_id": "m1", "country": "FR", "plan_type": plan, "payment_method": "card",
+        "opened_date": opened, "age_days": 400, "overdue_amount": 100.0,
+        "recovered_amount": 0.0, "cured_within_30d": cured, "outcome": "cured",
+        "arrangements": 0,
+    })
+    installments = pd.DataFrame({"case_id": cases["case_id"], "due_date": cases["opened_date"],
+                                 "sequence": 1, "first_attempt_failure_reason": None})
+    out = scoring.propensity(warehouse(fct_collection_cases=cases, fct_installments=installments),
+                             NO_FILTERS)
+    metrics = out["propensity_model"].set_index("metric")["value"]
+    # Per 2,000 cases: positives 800 A + 200 B, negatives 200 A + 800 B. Pairs pos-A/neg-B
+    # 640k ranked right, pos-B/neg-A 40k wrong, 2·160k tied: AUC = (640k + ½·320k) / 1M = 0.80.
+    assert metrics["auc_validation"] == pytest.approx(0.80, abs=0.01)
+    calibration = out["propensity_calibration"]
+    assert (calibration["predicted_mean"] - calibration["observed_rate"]).abs().max() < 0.08
+
+
+def test_allocation_rates_and_cost_by_hand():
+    cases = pd.DataFrame({
+        "team_type": ["in_house"] * 50 + ["agency"] * 50, "overdue_amount": 100.0,
+        "recovered_amount": [60.0, 40.0] * 25 + [30.0, 10.0] * 25,
+        "collection_cost": [5.0] * 50 + [4.0] * 50, "plan_type": "pay_in_3", "country": "FR",
+        "opened_date": date(2026, 1, 1),
+    })
+    out = scoring.allocation_performance(warehouse(fct_collection_cases=cases), NO_FILTERS)
+    out = out.set_index("team_type")
+    assert out.loc["in_house", "recovery_rate"] == pytest.approx(0.5)     # 2,500 / 5,000
+    assert out.loc["agency", "recovery_rate"] == pytest.approx(0.2)       # 1,000 / 5,000
+    assert out.loc["agency", "cost_per_unit_recovered"] == pytest.approx(0.2)  # 200 / 1,000
+    assert out.loc["agency", "lift_vs_reference"] == pytest.approx(-0.3)
+    assert out.loc["agency", "p_value"] < 1e-6
+
+
+def test_root_causes_correct_over_the_family_and_rank_by_money():
+    waves = pd.DataFrame({
+        "payment_method": ["card", "card"], "failure_reason": ["card_expired", "card_declined"],
+        "month": [pd.Timestamp("2026-04-01")] * 2, "attempts": [1000, 1000],
+        "failures": [40, 12], "rate": [0.04, 0.012], "baseline_rate": [0.01, 0.01],
+        "rate_ratio": [4.0, 1.2], "ci_low": [3.0, 0.7], "ci_high": [5.0, 2.0],
+        "p_value": [0.001, 0.04], "excess_failures": [30.0, 2.0], "excess_amount": [3000.0, 200.0],
+    })
+    anomalies = pd.DataFrame({
+        "merchant_id": ["m7"], "metric": ["dispute_share"], "source": ["test"], "events": [50],
+        "base": [1000], "rate": [0.05], "peer_rate": [0.01], "rate_ratio": [5.0],
+        "ci_low": [3.8], "ci_high": [6.5], "z": [11.0], "p_value": [1e-20],
+        "money_at_stake_month": [5000.0],
+    })
+    out = rank_root_causes({"failure_waves": waves, "merchant_anomalies": anomalies}, {})
+    portfolio = out[out.scope == "portfolio"].set_index("cause_id")
+    # Family of three tests: p 1e-20/2 (one-sided), 0.001, 0.04 → q: 1.5e-20, 0.0015, 0.04.
+    q = portfolio["q_value"]
+    assert q["failure_wave:card:card_declined:2026-04"] == pytest.approx(0.04)
+    assert q["failure_wave:card:card_expired:2026-04"] == pytest.approx(0.0015)
+    assert list(out[out.scope == "portfolio"].sort_values("rank")["money_at_stake_month"]) == [
+        5000.0, 3000.0, 200.0]
+    merchant = out[out.scope == "m7"]
+    assert len(merchant) == 1 and merchant.iloc[0]["merchant_id"] == "m7"
+
+
+def test_filters_restrict_rows():
+    con = warehouse(fct_collection_cases=_cases())
+    out = recovery.cohort_recovery(con, Filters(merchant_id="m2"))
+    assert set(out.loc[out.segment_type == "merchant_id", "segment"]) == {"m2"}
