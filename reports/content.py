@@ -338,7 +338,9 @@ class ReportReader:
             [merchant_id],
         )
         return [
-            ChannelRow(r["channel"], int(r["sent"]), _num(r["delivered"]),
+            # A step a channel cannot record (a call is never "opened") is stored as 0:
+            # shown as not measured rather than as a 0 % the merchant would worry about.
+            ChannelRow(r["channel"], int(r["sent"]), _num(r["delivered"]) or None,
                        _num(r["opened"]) or None, _num(r["clicked"]) or None, _num(r["paid"]))
             for r in rows
         ]
@@ -406,6 +408,7 @@ class ReportReader:
         )
         return [
             RootCause(
+                who=self._who(merchant_id, r["category"]),
                 cause_id=r["cause_id"], title=r["title"], category=r["category"],
                 effect_metric=r["effect_metric"] or "", effect_size=_num(r["effect_size"]),
                 ci_low=_num(r["ci_low"]), ci_high=_num(r["ci_high"]),
@@ -418,6 +421,26 @@ class ReportReader:
             )
             for r in rows
         ]
+
+    def _who(self, merchant_id: str, category: str) -> str:
+        """For a debit-timing cause: how many customers are debited how long before pay day."""
+        table = self._table("insights.funding_days", (
+            "merchant_id", "misaligned", "days_before_funding", "recommended_debit_day"))
+        if category != "payment_timing" or table is None:
+            return ""
+        customers, low, high = self.con.execute(
+            f"""select count(*),
+                       quantile_disc(days_before_funding, 0.25),
+                       quantile_disc(days_before_funding, 0.75)
+                from {table} where merchant_id = ? and misaligned""",
+            [merchant_id],
+        ).fetchone()
+        if not customers:
+            return ""
+        return (
+            f"{customers:,} of your customers are debited {low:.0f} to {high:.0f} days before "
+            "the money they pay with arrives (half of them fall in that range)"
+        )
 
     def channel_advice(self, merchant_id: str, peers: PeerGroup) -> list[ChannelAdvice]:
         """Send-time and contact-frequency advice, with how much of this merchant's it concerns.

@@ -77,6 +77,7 @@ class RootCause:
     money_ci_high: float | None
     recommended_action: str
     evidence: str
+    who: str = ""  # which of the merchant's customers it concerns, in plain words
 
 
 @dataclass(frozen=True)

@@ -76,11 +76,12 @@ def effect_text(cause: RootCause) -> str:
 
 def recommendation_sentence(cause: RootCause, currency: str) -> str:
     """What to change, for whom, and what it is worth, in one sentence a merchant can act on."""
-    who = (
-        f"{fmt.count(cause.customers_affected)} of your customers are concerned"
-        if cause.customers_affected
-        else "it concerns your customers broadly"
-    )
+    if cause.who:
+        who = cause.who
+    elif cause.customers_affected:
+        who = f"{fmt.count(cause.customers_affected)} of your customers are concerned"
+    else:
+        who = "it concerns your customers broadly"
     worth = fmt.money(cause.money_at_stake_month, currency)
     band = (
         f" (95 % CI {fmt.money(cause.money_ci_low, currency)} to "
