@@ -50,21 +50,36 @@ def month_starts(first: int, last: int) -> np.ndarray:
     return months.astype("datetime64[D]").astype(np.int64)
 
 
+# Lookup tables over every day the simulation can touch (integer indexing beats datetime64).
+_LUT_FROM = day_number(date(2020, 1, 1))
+_LUT_TO = day_number(date(2031, 1, 1))
+_LUT_DAYS = np.arange(_LUT_FROM, _LUT_TO)
+_LUT_MONTH = _LUT_DAYS.astype("datetime64[D]").astype("datetime64[M]")
+_MONTH_INDEX = (_LUT_MONTH - _LUT_MONTH[0]).astype(np.int64)  # per day
+_DOM = (_LUT_DAYS - _LUT_MONTH.astype("datetime64[D]").astype(np.int64)) + 1  # per day
+_MONTHS = np.arange(_LUT_MONTH[0], _LUT_MONTH[-1] + 2)
+_MONTH_START = _MONTHS.astype("datetime64[D]").astype(np.int64)  # per month index
+_MONTH_LEN = np.diff(_MONTH_START)
+
+
 def day_of_month(days: np.ndarray) -> np.ndarray:
-    d = np.asarray(days).astype("datetime64[D]")
-    return (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+    return _DOM[np.asarray(days) - _LUT_FROM]
+
+
+def month_index(days: np.ndarray) -> np.ndarray:
+    """Months since January 2020 (a sortable month key)."""
+    return _MONTH_INDEX[np.asarray(days) - _LUT_FROM]
+
+
+def month_index_of(month: str) -> int:
+    return int((np.datetime64(month, "M") - _LUT_MONTH[0]).astype(np.int64))
 
 
 def add_months(days: np.ndarray, months: np.ndarray | int) -> np.ndarray:
     """Same day of month ``months`` later, clipped to the month's last day (Jan 31 -> Feb 28)."""
-    d = np.asarray(days).astype("datetime64[D]")
-    month = d.astype("datetime64[M]")
-    dom = (d - month.astype("datetime64[D]")).astype(np.int64)
-    target = month + np.asarray(months)
-    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
-        np.int64
-    )
-    return target.astype("datetime64[D]").astype(np.int64) + np.minimum(dom, length - 1)
+    rel = np.asarray(days) - _LUT_FROM
+    target = _MONTH_INDEX[rel] + np.asarray(months)
+    return _MONTH_START[target] + np.minimum(_DOM[rel] - 1, _MONTH_LEN[target] - 1)
 
 
 # --- local time ----------------------------------------------------------------------------

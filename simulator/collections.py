@@ -13,6 +13,8 @@ the same luck.
 
 from __future__ import annotations
 
+import functools
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -163,13 +165,10 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
     allocations, escalations, partials = _Chunks(record), _Chunks(record), _Chunks(record)
     complaints = _Chunks(record)
     key_base = ep.uid.astype(np.uint64) * np.uint64(256)
-    purpose = iter(range(10_000))  # a fresh purpose id for every kind of draw, same every run
-    purposes: dict[tuple, int] = {}
 
     def u(tag: tuple, rows: np.ndarray, t: int) -> np.ndarray:
-        if tag not in purposes:
-            purposes[tag] = next(purpose)
-        return hu(purposes[tag], key_base[rows] + np.uint64(t))
+        # the purpose id is a pure function of the tag, so every run draws the same numbers
+        return hu(_purpose(tag), key_base[rows] + np.uint64(t))
 
     for t in range(1, HORIZON + 1):
         act = np.flatnonzero(active & (t <= max_t))
@@ -192,7 +191,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
             lateness, _ = _lateness(prev_pay, next_pay, day, effects)
             p_fail = np.where(
                 ep.retryable_if[act],
-                sigmoid(-2.2 + ep.risk[act] + effects.timing_log_odds_at_eve * lateness),
+                sigmoid(0.4 + ep.risk[act] + effects.timing_log_odds_at_eve * lateness),
                 1.0 - ep.retry_success[act])
             tried = ep.retryable_if[act] | (ep.retry_success[act] > 0)
             ok = tried & (u(("retry",), act, t) >= p_fail)
@@ -228,7 +227,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
                       arrangements)
         # paying by oneself: most likely in the days right after payday
         p_self = sigmoid(-5.6 + 0.6 * base + 1.7 * (since_pay <= 2) + 0.7 * (t <= 5)
-                         + np.where(ttype >= FIELD_AGENT, tlo, 0.0))
+                         + tlo)
         hit_mask = u(("self",), act, t) < p_self
         hit = act[hit_mask]
         src = np.where(ttype[hit_mask] == AGENCY, AGENCY_PAY,
@@ -300,6 +299,11 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
     )
 
 
+@functools.cache
+def _purpose(tag: tuple) -> int:
+    return 10_000 + zlib.crc32(repr(tag).encode())
+
+
 def _lateness(prev_pay: np.ndarray, next_pay: np.ndarray, day: np.ndarray,
               effects: Effects) -> tuple[np.ndarray, np.ndarray]:
     to_next = next_pay - day
@@ -333,7 +337,7 @@ def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last
     fatigued = prev7 >= effects.fatigue_threshold_prev_7d
     arm = ep.arm[rows]
     z = (base + CHANNEL_LOG_ODDS[channel] + np.where(fatigued, effects.fatigue_log_odds, 0.0)
-         + np.where(arm == 1, effects.challenger_log_odds, 0.0) + 0.5 * tlo)
+         + np.where(arm == 1, effects.challenger_log_odds, 0.0) + tlo)
     hour_lo = sms_hour_log_odds(hour, effects) if channel == SMS else 0.0
     delivered = u(("deliv", step), rows, t) < DELIVERY[channel]
     if channel in OPEN_RATE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -60,11 +61,15 @@ def simulate_dataset(out: Path, customers: int, seed: int, calls: int = 0,
     res = build_and_run(pf, effects, hu)
     asm = Assembler(pf, res, effects, hu, rng)
     counts: dict[str, int] = {}
+    # Files are written by a background thread while the next table is assembled (Arrow's
+    # writers release the GIL), which is most of the gain on two cores.
+    writer = ThreadPoolExecutor(max_workers=1)
+    pending: list[Future] = []
 
     def write(name: str, table: pa.Table) -> None:
         table = conform(name, table)
         counts[name] = table.num_rows
-        _write(out, name, table, fmt)
+        pending.append(writer.submit(_write, out, name, table, fmt))
 
     tick("tables", 1)
     write("merchants", merchants_table(pf))
@@ -84,6 +89,9 @@ def simulate_dataset(out: Path, customers: int, seed: int, calls: int = 0,
     call_tab, call_truth = calls_table(out, calls, pf, res, np.random.default_rng(seed + 2),
                                        asm.contact_index, progress=lambda: tick("call", 1))
     write("calls", call_tab)
+    for job in pending:
+        job.result()
+    writer.shutdown()
 
     tick("truth", 1)
     truth = {
@@ -137,7 +145,11 @@ def _prepare(out: Path) -> None:
 
 def _write(out: Path, name: str, table: pa.Table, fmt: str) -> None:
     if fmt == "parquet":
-        pq.write_table(table, out / f"{name}.parquet", compression="zstd")
+        # unique keys gain nothing from a dictionary; everything else does
+        unique = set(TABLES[name].primary_key) if len(TABLES[name].primary_key) == 1 else set()
+        dictionary = [c for c in table.column_names if c not in unique]
+        pq.write_table(table, out / f"{name}.parquet", compression="zstd", compression_level=1,
+                       use_dictionary=dictionary)
         return
     cols = []
     for field in table.schema:

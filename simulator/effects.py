@@ -19,7 +19,7 @@ class Effects:
     # (b) SMS send hour: extra log-odds of click and payment at the best local hour (half of it
     # at the neighbouring hours).
     sms_best_hour: int = 18
-    sms_best_hour_log_odds: float = 0.40
+    sms_best_hour_log_odds: float = 0.60
     # (c) merchants with a delivery/billing defect: share of their plans disputed.
     defect_merchant_count: int = 2
     defect_dispute_rate: float = 0.045
@@ -37,12 +37,12 @@ class Effects:
     # message; the hold-out gets no digital dunning for its first 14 days.
     experiment_id: str = "dunning-cadence-2026"
     experiment_start: str = "2026-01-01"
-    challenger_log_odds: float = 0.45
+    challenger_log_odds: float = 0.70
     holdout_share: float = 0.10
     holdout_silent_days: int = 14
     # (g) team types: log-odds of payment per contact or day while allocated.
     team_log_odds: dict[str, float] = field(default_factory=lambda: {
-        "in_house": 0.0, "call_center": -0.25, "field_agent": 0.35, "agency": 0.20})
+        "in_house": 0.0, "call_center": -0.35, "field_agent": 0.45, "agency": 0.10})
 
     @classmethod
     def null(cls) -> Effects:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+_QUADS = np.array([[48 + (q // 10**k) % 10 for k in (3, 2, 1, 0)] for q in range(10_000)],
+                  dtype=np.uint8)
+
 
 def make_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.StringArray:
     """Fixed-width ids ``prefix + zero-padded number``; vectorised over millions of rows."""
@@ -17,9 +20,13 @@ def make_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.StringArray:
     buf = np.empty((n, length), dtype=np.uint8)
     buf[:, : head.size] = head
     rest = numbers.copy()
-    for pos in range(length - 1, head.size - 1, -1):
-        buf[:, pos] = 48 + rest % 10
-        rest //= 10
+    pos = length
+    while pos > head.size:  # four digits per pass through a lookup table
+        take = min(4, pos - head.size)
+        chunk = _QUADS[rest % 10_000]
+        buf[:, pos - take: pos] = chunk[:, 4 - take:]
+        rest //= 10_000
+        pos -= take
     offsets = np.arange(0, (n + 1) * length, length, dtype=np.int32)
     return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(buf.tobytes()))
 

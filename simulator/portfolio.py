@@ -234,8 +234,7 @@ def build_portfolio(customers: int, rng: np.random.Generator, hu: HashUniform,
     u_fail, u_other = hu(1, key), hu(2, key)
     failure = np.full(total, -1, dtype=np.int8)
     meth = method[inst_plan]
-    month = due.astype("datetime64[D]").astype("datetime64[M]")
-    wave = month == np.datetime64(effects.card_wave_month)
+    wave = cal.month_index(due) == cal.month_index_of(effects.card_wave_month)
     ce_rate = np.where(meth == 0, effects.card_expired_base_rate
                        * np.where(wave, effects.card_wave_multiplier, 1.0), 0.0)
     edge = ce_rate.copy()

@@ -209,8 +209,6 @@ class Assembler:
             kind=SOURCE_TO_KIND[out.pay_source[e]], failed=np.zeros(inst.size, bool),
             reason=np.full(inst.size, -1)))
         cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-        order = np.lexsort((cols["at"], cols["inst"]))
-        cols = {k: v[order] for k, v in cols.items()}
         n = cols["inst"].size
         self.attempt_count = n
         return pa.table({

@@ -75,11 +75,15 @@ def customers_truth(pf: Portfolio) -> pa.Table:
     # median day of month of the paydays inside the window
     pd = pf.paydays.astype(np.int64) + cal.PAY_FROM
     inside = (pd >= cal.START) & (pd <= cal.END)
-    dom = cal.day_of_month(np.where(inside, pd, cal.START)).astype(np.float64)
-    dom[~inside] = np.nan
-    monthly = pf.cust_schedule <= 1
-    median_dom = np.where(monthly, np.nanmedian(np.where(monthly[:, None], dom, 1.0), axis=1),
-                          np.nan)
+    monthly = np.flatnonzero(pf.cust_schedule <= 1)
+    dom = np.where(inside[monthly], cal.day_of_month(np.where(inside[monthly], pd[monthly],
+                                                               cal.START)), 99)
+    dom.sort(axis=1)
+    count = inside[monthly].sum(axis=1)
+    lo = dom[np.arange(monthly.size), np.maximum((count - 1) // 2, 0)]
+    hi = dom[np.arange(monthly.size), np.maximum(count // 2, 0)]
+    median_dom = np.full(n, np.nan)
+    median_dom[monthly] = np.where(count > 0, (lo + hi) / 2, np.nan)
     payday_dom = np.where(pf.cust_schedule == 0, pf.cust_payday_dom,
                           np.where(pf.cust_schedule == 1, -1, 0))
     return pa.table({
@@ -233,8 +237,7 @@ def merchants(pf: Portfolio, effects: Effects) -> dict:
 def card_wave(pf: Portfolio, effects: Effects) -> dict:
     scheduled = pf.inst_has_attempt & ~((pf.plan_type[pf.inst_plan] <= 1) & (pf.inst_seq == 1))
     card = scheduled & (pf.plan_method[pf.inst_plan] == 0)
-    month = pf.inst_due.astype("datetime64[D]").astype("datetime64[M]")
-    in_wave = month == np.datetime64(effects.card_wave_month)
+    in_wave = cal.month_index(pf.inst_due) == cal.month_index_of(effects.card_wave_month)
     expired = pf.inst_first_failure == CARD_EXPIRED
     return {
         "planted": effects.card_wave_multiplier != 1.0,
