@@ -44,8 +44,9 @@ PAGES = {
 page = st.navigation(PAGES)
 
 try:
-    st.session_state["filters"] = sidebar.global_filters()
-    page.run()
+    with data.connection_per_run():
+        st.session_state["filters"] = sidebar.global_filters()
+        page.run()
 except data.WarehouseMissing as missing:
     st.title(page.title)
     st.warning(

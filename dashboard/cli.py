@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from dashboard.data import REPORTS_ENV, WAREHOUSE_ENV
+from dashboard.settings import REPORTS_ENV, WAREHOUSE_ENV
 from relance.options import DEFAULT_DB, WarehousePath
 
 DASHBOARD_DIR = Path(__file__).resolve().parent

@@ -20,8 +20,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +29,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard.settings import REPORTS_ENV, WAREHOUSE_ENV
 from relance.paths import DEFAULT_WAREHOUSE
 
-WAREHOUSE_ENV = "RELANCE_WAREHOUSE"
-REPORTS_ENV = "RELANCE_REPORTS_DIR"
 INSTALLMENT_LEVEL_TABLES = frozenset({"fct_installments", "fct_payment_attempts", "fct_contacts"})
 INSIGHTS_SCHEMA = "insights"
 
@@ -114,30 +113,48 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     try:
         connection.execute(f"ATTACH '{path.replace(chr(39), chr(39) * 2)}' AS wh (READ_ONLY)")
         connection.execute("USE wh")
-        schemas = [
-            row[0]
-            for row in connection.execute(
-                "SELECT DISTINCT schema_name FROM duckdb_schemas() WHERE database_name = 'wh'"
-            ).fetchall()
-        ]
-        search = ",".join(f"wh.{schema}" for schema in sorted(schemas, key=_schema_priority))
-        connection.execute(f"SET search_path = '{search}'")
     except duckdb.Error as error:
         connection.close()
         raise WarehouseUnreadable(f"{path}: {error}") from error
     return connection
 
 
-def _schema_priority(schema: str) -> tuple[int, str]:
-    """Marts first (whatever schema dbt used), then the rest; ``insights`` stays addressable."""
-    order = {"main": 0, "marts": 1, INSIGHTS_SCHEMA: 3}
-    return (order.get(schema, 2), schema)
+_run_local = threading.local()
+
+
+@contextmanager
+def connection_per_run() -> Iterator[None]:
+    """Share one connection among the cache misses of a script run, and close it at the end.
+
+    Attaching the file costs far more than a typical mart query, so a page that misses the
+    cache ten times attaches once. The connection still lives only as long as the run (about a
+    second), so it never keeps `relance analyze` from writing the warehouse for long.
+    """
+    _run_local.connections = {}
+    try:
+        yield
+    finally:
+        for connection in _run_local.connections.values():
+            connection.close()
+        _run_local.connections = None
+
+
+@contextmanager
+def _connection(version: WarehouseVersion) -> Iterator[duckdb.DuckDBPyConnection]:
+    shared = getattr(_run_local, "connections", None)
+    if shared is None:  # outside a page run (CLI, tests): one connection per query
+        with closing(_connect(version.path)) as connection:
+            yield connection
+        return
+    if version not in shared:
+        shared[version] = _connect(version.path)
+    yield shared[version]
 
 
 @st.cache_data(show_spinner=False, max_entries=2048, ttl=3600)
 def _cached_query(sql: str, params: tuple, version: WarehouseVersion) -> pd.DataFrame:
     start = time.perf_counter()
-    with closing(_connect(version.path)) as connection:
+    with _connection(version) as connection:
         frame = connection.execute(sql, list(params)).df()
     with _log_lock:
         _query_log.append(
@@ -159,7 +176,7 @@ def query(sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _catalog_for(version: WarehouseVersion) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Table name -> (qualified name, column names) for every table and view in the file."""
-    with closing(_connect(version.path)) as connection:
+    with _connection(version) as connection:
         rows = connection.execute(
             """
             SELECT schema_name, table_name, list(column_name ORDER BY column_index)
@@ -174,6 +191,12 @@ def _catalog_for(version: WarehouseVersion) -> dict[str, tuple[str, tuple[str, .
         catalog.setdefault(qualified.lower(), (qualified, tuple(c.lower() for c in columns)))
         catalog.setdefault(table.lower(), (qualified, tuple(c.lower() for c in columns)))
     return catalog
+
+
+def _schema_priority(schema: str) -> tuple[int, str]:
+    """Where an unqualified name resolves first: dbt's marts, then other schemas, insights last."""
+    order = {"main": 0, "marts": 1, INSIGHTS_SCHEMA: 3}
+    return (order.get(schema, 2), schema)
 
 
 def catalog() -> dict[str, tuple[str, tuple[str, ...]]]:

@@ -24,14 +24,6 @@ BUILD = "relance build"
 ANALYZE = "relance analyze"
 TRANSCRIBE = "relance transcribe` then `relance build"
 
-PLAN_LABELS = {"pay_in_3": "Pay in 3", "pay_in_4": "Pay in 4", "pay_in_30": "Pay in 30 days",
-               "financing": "Financing"}
-
-
-def plan_label(plan_type: str) -> str:
-    return PLAN_LABELS.get(plan_type, plan_type)
-
-
 def _table(name: str, what: str | None = None, command: str = BUILD) -> str:
     """The qualified name of a table, or :class:`NeedsStep` when the warehouse lacks it."""
     entry = data.catalog().get(name.lower())
@@ -63,6 +55,7 @@ class FilterOptions:
     countries: list[str] = field(default_factory=list)
     plan_types: list[str] = field(default_factory=lambda: list(PLAN_TYPES))
     as_of: str | None = None
+    built_at: str | None = None
 
 
 def filter_options() -> FilterOptions:
@@ -94,17 +87,27 @@ def filter_options() -> FilterOptions:
                 span.at[0, "last"]).date()
     return FilterOptions(first_date=first, last_date=last, merchants=options.merchants,
                          merchant_names=options.merchant_names, countries=countries,
-                         as_of=build_info().get("as_of_date"))
+                         as_of=build_info().get("as_of_date"),
+                         built_at=build_info().get("built_at"))
 
 
 def build_info() -> dict[str, str]:
-    """The build's facts (``as_of_date``, reporting currency, ...) from ``mart_build_info``."""
-    if not data.has_table("mart_build_info"):
-        return {}
-    frame = data.query(f"SELECT * FROM {_table('mart_build_info')} LIMIT 1")
-    if frame.empty:
-        return {}
-    return {column: str(frame.at[0, column]) for column in frame.columns}
+    """What the warehouse says about its build: ``mart_build_info`` (``as_of_date``, reporting
+    currency, ...) and the build step's ``relance_build_info`` (``data_dir``, ``built_at``)."""
+    info: dict[str, str] = {}
+    for name in ("relance_build_info", "mart_build_info"):
+        if not data.has_table(name):
+            continue
+        frame = data.query(f"SELECT * FROM {_table(name)} LIMIT 1")
+        if not frame.empty:
+            info.update({column: _text(frame.at[0, column]) for column in frame.columns})
+    return info
+
+
+def _text(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() else value.strftime("%Y-%m-%d")
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 def merchant_names() -> dict[str, str]:
@@ -375,7 +378,7 @@ KPI_DEFINITIONS: dict[str, Kpi] = {
     "recovery_rate": Kpi("Recovery rate", "cases_recovered_amount", "cases_overdue_amount",
                          "rate", True, "Amount received on cases opened in the period / their "
                          "overdue amount."),
-    "efficiency_dpd6": Kpi("Efficiency > 5 days overdue", "dpd6_recovered_amount",
+    "efficiency_dpd6": Kpi("Efficiency > 5 d", "dpd6_recovered_amount",
                            "dpd6_overdue_amount", "rate", True,
                            "Amount recovered on installments that reached 6+ days past due / "
                            "their overdue amount at day 6."),
@@ -391,19 +394,19 @@ KPI_DEFINITIONS: dict[str, Kpi] = {
     "realization_d90": Kpi("Realization 90 d", "realized_d90_amount",
                            "realization_d90_overdue_amount", "rate", True,
                            "Share of overdue amount received within 90 days of opening."),
-    "days_outstanding": Kpi("Avg days outstanding", "late_paid_amount_days", "late_paid_amount",
+    "days_outstanding": Kpi("Days outstanding", "late_paid_amount_days", "late_paid_amount",
                             "days", False, "Amount-weighted mean days from due date to full "
                             "payment, over installments paid late."),
     "litigation_rate": Kpi("Litigation rate", "litigation_escalated_cases",
                            "litigation_observed_cases", "rate", False,
                            "Cases escalated to litigation, debt sale or write-off / cases old "
                            "enough to be observed."),
-    "promise_kept_rate": Kpi("Promise-kept rate", "promises_kept", "promises_due", "rate", True,
+    "promise_kept_rate": Kpi("Promises kept", "promises_kept", "promises_due", "rate", True,
                              "Promises whose amount arrived by the promised date + 2 days / "
                              "promises due."),
-    "contacts_per_case": Kpi("Contacts per case", "case_contacts", "cases_opened", "count", False,
+    "contacts_per_case": Kpi("Contacts / case", "case_contacts", "cases_opened", "count", False,
                              "Contacts sent while the case was open / cases opened."),
-    "right_party_rate": Kpi("Right-party contact rate", "right_party_calls", "calls_dialled",
+    "right_party_rate": Kpi("Right-party rate", "right_party_calls", "calls_dialled",
                             "rate", True, "Calls reaching the customer / calls dialled."),
     "cost_to_collect": Kpi("Cost to collect", "collection_cost", "cases_recovered_amount",
                            "rate", False, "Contact and allocation cost / amount recovered."),

@@ -2,8 +2,9 @@
 
 Streamlit's ``bind="query-params"`` keeps each widget and its query parameter in step, so the
 address bar always holds the current view (``?period=...&period=...&merchant=...&country=...&
-plan=...``) and opening that address restores it. The widgets live in the entry script, so they
-keep their values when the user moves between pages.
+plan=...``) and opening that address restores it. The URL carries an option's label, so merchants
+are labelled "name (id)" (unique) and plan types by their id. The widgets live in the entry
+script, so they keep their values when the user moves between pages.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def global_filters() -> Filters:
             elif isinstance(chosen, tuple | list) and len(chosen) == 1:
                 start = end = chosen[0]
         merchants = st.multiselect(
-            "Merchant", options.merchants, format_func=lambda m: options.merchant_names.get(m, m),
+            "Merchant", options.merchants,
+            format_func=lambda m: f"{options.merchant_names.get(m, m)} ({m})",
             key="merchant", bind="query-params", placeholder="All merchants",
         )
         countries = st.multiselect(
@@ -53,12 +55,13 @@ def global_filters() -> Filters:
             placeholder="All countries",
         )
         plan_types = st.multiselect(
-            "Plan type", options.plan_types, format_func=queries.plan_label, key="plan",
+            "Plan type", options.plan_types, key="plan",
             bind="query-params", placeholder="All plan types",
         )
         st.caption("The address bar holds these filters: copy it to share this view.")
         if options.as_of:
-            st.caption(f"Data as of {options.as_of}.")
+            built = f" (warehouse built {options.built_at} UTC)" if options.built_at else ""
+            st.caption(f"Data as of {options.as_of}{built}.")
     return Filters(start=start, end=end, merchants=tuple(merchants),
                    countries=tuple(countries), plan_types=tuple(plan_types))
 

@@ -64,10 +64,10 @@ with ui.section("Contact fatigue",
     if not effect.empty:
         row = effect.iloc[0]
         st.markdown(
-            f"From **{int(row['threshold'])}** contacts in 7 days, conversion odds are "
+            f"From **{int(row['threshold'])}** contacts in 7 days, the odds of payment are "
             f"**x{row['odds_ratio']:.2f}** (95 % CI {row['ci_low']:.2f}-{row['ci_high']:.2f}, "
-            f"p = {row['p_value']:.2g}); about **€{row['money_lost_month']:,.0f}** a month is "
-            "lost to over-contacting."
+            f"p = {row['p_value']:.2g}) compared with fewer contacts; "
+            f"{int(row['contacts_above']):,} contacts were sent at or above that count."
         )
     ui.table(fatigue, "contact fatigue")
 

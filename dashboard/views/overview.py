@@ -13,8 +13,8 @@ st.caption(ui.period_caption(filters))
 with ui.section("Key indicators"):
     tiles = ui.require_rows(queries.kpi_tiles(filters), "KPIs")
     ui.applied_filters(queries.kpi_filters_applied(filters))
-    for start in range(0, len(tiles), 5):
-        for column, tile in zip(st.columns(5), tiles.iloc[start:start + 5].itertuples(),
+    for start in range(0, len(tiles), 6):
+        for column, tile in zip(st.columns(6), tiles.iloc[start:start + 6].itertuples(),
                                 strict=False):
             column.metric(
                 tile.label,
