@@ -105,6 +105,7 @@ class Episodes:
 class Outcome:
     cured_t: np.ndarray
     pay_source: np.ndarray
+    pay_minute: np.ndarray  # local minute of the cure day the payment lands, -1 = any
     closed_t: np.ndarray  # litigation, debt sale, write-off or settlement
     contacts: dict[str, np.ndarray] = field(default_factory=dict)
     retries: dict[str, np.ndarray] = field(default_factory=dict)
@@ -113,6 +114,25 @@ class Outcome:
     escalations: dict[str, np.ndarray] = field(default_factory=dict)
     partials: dict[str, np.ndarray] = field(default_factory=dict)
     complaints: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class _PayState:
+    """When each episode will be paid, by what route, and at what local minute of that day."""
+
+    def __init__(self, n: int) -> None:
+        self.day = np.full(n, NEVER, dtype=np.int64)
+        self.src = np.full(n, -1, dtype=np.int8)
+        self.minute = np.full(n, -1, dtype=np.int64)  # -1: any time of that day
+
+    def offer(self, rows: np.ndarray, when: np.ndarray | int, src: np.ndarray | int,
+              minute: np.ndarray | int = -1) -> None:
+        """Payment on day ``when`` unless an earlier one is already due."""
+        when = np.broadcast_to(when, rows.shape)
+        better = when < self.day[rows]
+        hit = rows[better]
+        self.day[hit] = when[better]
+        self.src[hit] = np.broadcast_to(src, rows.shape)[better]
+        self.minute[hit] = np.broadcast_to(minute, rows.shape)[better]
 
 
 class _Chunks:
@@ -150,8 +170,8 @@ def draw_send_hour(u: np.ndarray) -> np.ndarray:
 def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) -> Outcome:
     n = ep.n
     team_log_odds = np.array([effects.team_log_odds[k] for k in TEAM_TYPES])
-    pay_day = np.full(n, NEVER, dtype=np.int64)
-    pay_src = np.full(n, -1, dtype=np.int8)
+    pay = _PayState(n)
+    pay_day = pay.day
     cured_t = np.full(n, -1, dtype=np.int64)
     closed_t = np.full(n, -1, dtype=np.int64)
     active = np.ones(n, dtype=bool)
@@ -197,9 +217,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
             ok = tried & (u(("retry",), act, t) >= p_fail)
             rows = act[tried]
             retries.add(ep=rows, t=t, ok=ok[tried])
-            hit = act[ok]
-            pay_day[hit] = np.minimum(pay_day[hit], t)
-            pay_src[hit] = np.where(pay_day[hit] == t, RETRY, pay_src[hit])
+            pay.offer(act[ok], t, RETRY)
 
         silent = (ep.arm[act] == 2) & (t <= effects.holdout_silent_days)
         # digital cadence
@@ -215,7 +233,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
             if rows.size == 0:
                 continue
             _digital_contact(rows, go, t, channel, k, base[go], tlo[go], ep, effects, u,
-                             last, ncontacts, pay_day, pay_src, contacts, complaints)
+                             last, ncontacts, pay, contacts, complaints)
 
         # team calls, visits and agency work
         if t in CALL_DAYS:
@@ -223,7 +241,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
             rows = act[on]
             if rows.size:
                 _call(rows, t, base[on], tlo[on], next_pay[on] - ep.open_day[rows], team, ep,
-                      effects, u, last, ncontacts, pay_day, pay_src, pending_partial, contacts,
+                      effects, u, last, ncontacts, pay, pending_partial, contacts,
                       arrangements)
         # paying by oneself: most likely in the days right after payday
         p_self = sigmoid(-5.6 + 0.6 * base + 1.7 * (since_pay <= 2) + 0.7 * (t <= 5)
@@ -232,9 +250,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
         hit = act[hit_mask]
         src = np.where(ttype[hit_mask] == AGENCY, AGENCY_PAY,
                        np.where(ttype[hit_mask] == FIELD_AGENT, AGENT, SELF))
-        better = t < pay_day[hit]
-        pay_day[hit[better]] = t
-        pay_src[hit[better]] = src[better]
+        pay.offer(hit, t, src)
         # payment plans: the partial instalment lands on its promised day
         due_partial = act[pending_partial[act] == t]
         partials.add(ep=due_partial, t=t, share=0.5)
@@ -292,7 +308,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
         allocations.add(ep=with_team, t=t, team=team[with_team], event=1)
 
     return Outcome(
-        cured_t=cured_t, pay_source=pay_src, closed_t=closed_t,
+        cured_t=cured_t, pay_source=pay.src, pay_minute=pay.minute, closed_t=closed_t,
         contacts=contacts.done(), retries=retries.done(), arrangements=arrangements.done(),
         allocations=allocations.done(), escalations=escalations.done(),
         partials=partials.done(), complaints=complaints.done(),
@@ -331,7 +347,7 @@ def _remember(rows: np.ndarray, t: int, last: np.ndarray, ncontacts: np.ndarray)
 
 
 def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last, ncontacts,
-                     pay_day, pay_src, contacts, complaints) -> None:
+                     pay, contacts, complaints) -> None:
     prev7 = _prev_7d(rows, t, last)
     hour = draw_send_hour(u(("hour", step), rows, t))
     fatigued = prev7 >= effects.fatigue_threshold_prev_7d
@@ -358,11 +374,11 @@ def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last
     converted = u(("pay", step), rows, t) < p_pay
     r_delay = u(("delay", step), rows, t)
     delay = np.where(r_delay < 0.6, 0, np.where(r_delay < 0.85, 1, np.where(r_delay < 0.95, 2, 3)))
-    hit = rows[converted]
-    when = t + delay[converted]
-    better = when < pay_day[hit]
-    pay_day[hit[better]] = when[better]
-    pay_src[hit[better]] = SELF
+    minute = (u(("minute", step), rows, t) * 60).astype(np.int64)
+    # paying straight from the message: minutes to hours after it, the same evening at the latest
+    soon = hour * 60 + minute + 5 + (u(("lag", step), rows, t) * 150).astype(np.int64)
+    pay.offer(rows[converted], t + delay[converted], SELF,
+              np.where(delay == 0, np.minimum(soon, 23 * 60 + 59), -1)[converted])
     complaint_p = np.where(fatigued, effects.complaint_rate_fatigued, effects.complaint_rate_base)
     complaint = delivered & (u(("complain", step), rows, t) < complaint_p)
     replied = (complaint | (u(("reply", step), rows, t) < 0.02)) & delivered & (
@@ -373,8 +389,7 @@ def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last
     if contacts.record:
         best = sms_hour_log_odds(np.full(rows.size, effects.sms_best_hour), effects) \
             if channel == SMS else 0.0
-        contacts.add(ep=rows, t=t, channel=channel, step=step, hour=hour,
-                     minute=(u(("minute", step), rows, t) * 60).astype(np.int64),
+        contacts.add(ep=rows, t=t, channel=channel, step=step, hour=hour, minute=minute,
                      delivered=delivered, opened=opened, clicked=clicked, replied=replied,
                      outcome=-1, team=-1, agent=-1, cost=COST_EUR[channel], prev7=prev7,
                      converted=converted, p_pay=p_pay, p_pay_best=pay_prob(best) if channel == SMS
@@ -382,8 +397,8 @@ def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last
         complaints.add(ep=rows[complaint], t=t, channel=channel)
 
 
-def _call(rows, t, base, tlo, next_pay_t, team, ep, effects, u, last, ncontacts, pay_day,
-          pay_src, pending_partial, contacts, arrangements) -> None:
+def _call(rows, t, base, tlo, next_pay_t, team, ep, effects, u, last, ncontacts, pay,
+          pending_partial, contacts, arrangements) -> None:
     prev7 = _prev_7d(rows, t, last)
     r_hour = u(("call_hour",), rows, t)
     hour = 9 + np.floor(r_hour * 11).astype(np.int64)
@@ -406,29 +421,20 @@ def _call(rows, t, base, tlo, next_pay_t, team, ep, effects, u, last, ncontacts,
     promised_t = np.maximum(promised_t, t + 1)
     kept = promise & (u(("kept",), rows, t) < sigmoid(0.4 + 0.8 * base + tlo))
     src = np.where(team_type == AGENCY, AGENCY_PAY, AGENT)
-    hit = rows[pay_now]
-    better = t < pay_day[hit]
-    pay_day[hit[better]] = t
-    pay_src[hit[better]] = src[pay_now][better]
+    call_minute = (u(("call_minute",), rows, t) * 60).astype(np.int64)
+    during_call = np.minimum(hour * 60 + call_minute + 6, 23 * 60 + 59)
+    pay.offer(rows[pay_now], t, src[pay_now], during_call[pay_now])
     full = kept & ~plan_kind
-    hit = rows[full]
-    when = promised_t[full]
-    better = when < pay_day[hit]
-    pay_day[hit[better]] = when[better]
-    pay_src[hit[better]] = SELF
+    pay.offer(rows[full], promised_t[full], SELF)
     staged = kept & plan_kind
-    hit = rows[staged]
-    pending_partial[hit] = promised_t[staged]
-    rest_day = promised_t[staged] + 21
-    better = rest_day < pay_day[hit]
-    pay_day[hit[better]] = rest_day[better]
-    pay_src[hit[better]] = SELF
+    pending_partial[rows[staged]] = promised_t[staged]
+    pay.offer(rows[staged], promised_t[staged] + 21, SELF)
     _remember(rows, t, last, ncontacts)
     if contacts.record:
         agent = team[rows] * AGENTS_PER_TEAM + np.floor(
             u(("agent",), rows, t) * AGENTS_PER_TEAM).astype(np.int64)
         contacts.add(ep=rows, t=t, channel=CALL, step=-1, hour=hour,
-                     minute=(u(("call_minute",), rows, t) * 60).astype(np.int64),
+                     minute=call_minute,
                      delivered=np.zeros(rows.size, bool), opened=np.zeros(rows.size, bool),
                      clicked=np.zeros(rows.size, bool), replied=np.zeros(rows.size, bool),
                      outcome=outcome, team=team[rows], agent=agent,

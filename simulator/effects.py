@@ -19,7 +19,7 @@ class Effects:
     # (b) SMS send hour: extra log-odds of click and payment at the best local hour (half of it
     # at the neighbouring hours).
     sms_best_hour: int = 18
-    sms_best_hour_log_odds: float = 0.60
+    sms_best_hour_log_odds: float = 0.80
     # (c) merchants with a delivery/billing defect: share of their plans disputed.
     defect_merchant_count: int = 2
     defect_dispute_rate: float = 0.045

@@ -124,6 +124,7 @@ def _merge(parts, inst_episode) -> EpisodeResult:
     outcome = Outcome(
         cured_t=np.concatenate([p[1].cured_t for p in parts]),
         pay_source=np.concatenate([p[1].pay_source for p in parts]),
+        pay_minute=np.concatenate([p[1].pay_minute for p in parts]),
         closed_t=np.concatenate([p[1].closed_t for p in parts]),
         contacts=cat("contacts"), retries=cat("retries"), arrangements=cat("arrangements"),
         allocations=cat("allocations"), escalations=cat("escalations"),

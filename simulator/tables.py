@@ -203,8 +203,11 @@ class Assembler:
         cured = (out.cured_t[m_ep] >= 0) & (out.pay_source[m_ep] != RETRY)
         inst, e = members[cured], m_ep[cured]
         day = ep.open_day[e] + out.cured_t[e]
+        minute = np.where(out.pay_minute[e] >= 0, out.pay_minute[e],
+                          rng.integers(7 * 60, 23 * 60, inst.size))
         parts.append(dict(
-            inst=inst, at=local_time_us(day, ep.tz[e], rng.integers(7 * 60, 23 * 60, inst.size)),
+            inst=inst, at=local_time_us(day, ep.tz[e], minute) + rng.integers(0, 60, inst.size)
+            * 1_000_000,
             amount=pf.inst_amount[inst] - paid_part[inst],
             kind=SOURCE_TO_KIND[out.pay_source[e]], failed=np.zeros(inst.size, bool),
             reason=np.full(inst.size, -1)))
