@@ -101,9 +101,14 @@ def bars(frame: pd.DataFrame, x: str, y: str, *, color: str | None = None,
 
 def line(frame: pd.DataFrame, x: str, y: str, *, color: str | None = None,
          title: str | None = None, percent_y: bool = False, x_title: str = "",
-         y_title: str = "", markers: bool = False) -> go.Figure:
+         y_title: str = "", markers: bool = False, highlight: tuple | None = None) -> go.Figure:
+    """Lines per group; ``highlight`` = (start, end) shades the selected period."""
     figure = px.line(frame, x=x, y=y, color=color, markers=markers,
                      color_discrete_sequence=PALETTE)
+    if highlight and all(highlight):
+        figure.add_vrect(x0=highlight[0], x1=highlight[1], fillcolor=PALETTE[0], opacity=0.08,
+                         line_width=0, annotation_text="selected period",
+                         annotation_position="top left")
     figure.update_xaxes(title=x_title)
     figure.update_yaxes(title=y_title)
     return _style(figure, title, percent_y=percent_y)

@@ -63,7 +63,7 @@ class ExecutedQuery:
     """One query that actually reached DuckDB (a cache miss), for the benchmark's audit."""
 
     sql: str
-    detail_tables: frozenset[str]
+    params: tuple
     seconds: float
 
 
@@ -157,16 +157,18 @@ def _cached_query(sql: str, params: tuple, version: WarehouseVersion) -> pd.Data
     with _connection(version) as connection:
         frame = connection.execute(sql, list(params)).df()
     with _log_lock:
-        _query_log.append(
-            ExecutedQuery(sql, referenced_tables(sql), time.perf_counter() - start)
-        )
+        _query_log.append(ExecutedQuery(sql, params, time.perf_counter() - start))
     return frame
 
 
-def query(sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
-    """Run one read-only query against the current warehouse, cached per file version."""
+def query(sql: str, params: Sequence[object] = (), *, on_demand: bool = False) -> pd.DataFrame:
+    """Run one read-only query against the current warehouse, cached per file version.
+
+    ``on_demand`` marks a query the user asked for with a button (a drill-down), the only kind
+    allowed to read an installment-level table.
+    """
     touched = referenced_tables(sql)
-    if touched:
+    if touched and not on_demand:
         raise DetailTableQuery(
             f"dashboard pages must read aggregated marts, not {', '.join(sorted(touched))}"
         )
@@ -213,6 +215,20 @@ def columns(name: str) -> tuple[str, ...]:
     """Column names of a table, lower-cased; empty when the table does not exist."""
     entry = catalog().get(name.lower())
     return entry[1] if entry else ()
+
+
+_SCAN = re.compile(r"Table:\s*([\w.]+)")
+
+
+def scanned_tables(sql: str, params: Sequence[object] = ()) -> frozenset[str]:
+    """Tables DuckDB's physical plan for ``sql`` actually scans (views resolved), lower-cased.
+
+    The benchmark's proof that no page reads an installment-level table, even through a view.
+    """
+    with _connection(current_version()) as connection:
+        plan = "\n".join(row[-1] for row in
+                         connection.execute(f"EXPLAIN {sql}", list(params)).fetchall())
+    return frozenset(name.split(".")[-1].lower() for name in _SCAN.findall(plan))
 
 
 def executed_queries() -> list[ExecutedQuery]:

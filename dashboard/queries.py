@@ -917,6 +917,29 @@ def agent_productivity(filters: Filters) -> pd.DataFrame:
     )
 
 
+def agent_productivity_detail(filters: Filters) -> pd.DataFrame:
+    """Per agent: contacts, right-party calls, promises and payments that followed, cost.
+
+    Reads the contact-level table, so pages run it only when the user asks (a button).
+    """
+    table = _table("fct_contacts", "Contacts")
+    condition = _filtered(table, filters, "sent_date")
+    return data.query(
+        f"""SELECT agent_id, any_value(team_id) AS team_id, any_value(team_type) AS team_type,
+                   count(*) AS contacts, count(*) FILTER (WHERE channel = 'call') AS calls,
+                   count(*) FILTER (WHERE is_right_party) AS right_party_calls,
+                   count(*) FILTER (WHERE promise_within_n_days) AS promises,
+                   count(*) FILTER (WHERE paid_within_n_days) AS paid_within_n_days,
+                   sum(paid_amount_within_n_days) AS paid_amount_within_n_days,
+                   sum(cost) AS cost
+            FROM {table}
+            WHERE {condition.sql} AND agent_id IS NOT NULL
+            GROUP BY agent_id ORDER BY paid_amount_within_n_days DESC NULLS LAST""",
+        condition.params,
+        on_demand=True,
+    )
+
+
 def propensity_quality() -> pd.DataFrame:
     if not data.has_table("insights.propensity_model"):
         return pd.DataFrame()

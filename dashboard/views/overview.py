@@ -25,7 +25,8 @@ with ui.section("Key indicators"):
                 border=True,
             )
 
-with ui.section("Trends", "Monthly, re-aggregated from the daily KPI mart."):
+with ui.section("Trends", "Monthly by plan type over the whole history (merchant, country and "
+                "plan filters apply), re-aggregated from the daily KPI mart."):
     choice = st.segmented_control(
         "Indicator", list(queries.TREND_KPIS), default="recovery_rate",
         format_func=lambda k: queries.KPI_DEFINITIONS[k].label, key="overview-trend",
@@ -33,8 +34,8 @@ with ui.section("Trends", "Monthly, re-aggregated from the daily KPI mart."):
     trend = ui.require_rows(queries.kpi_trend(filters, choice), "trend data")
     definition = queries.KPI_DEFINITIONS[choice]
     ui.chart(charts.line(trend, "month", "value", color="plan_type", markers=True,
-                         percent_y=definition.kind == "rate", y_title=definition.label),
-             "overview-trend")
+                         percent_y=definition.kind == "rate", y_title=definition.label,
+                         highlight=(filters.start, filters.end)), "overview-trend")
 
 with ui.section("Where to start: root causes ranked by money at stake",
                 "Each row is a cause found by `relance analyze`, with its effect, 95 % CI and "

@@ -42,3 +42,13 @@ with ui.section("Productivity per team",
     ui.chart(charts.bars(agents.head(25), "team_id", "recovered_amount", color="team_type",
                          x_title="", y_title="recovered (EUR)"), "segments-agents")
     ui.table(agents, "team productivity")
+
+with ui.section("Agent productivity",
+                "Per agent: contacts, right-party calls, and the promises and payments that "
+                "followed within N days. Computed on request: it reads every contact."):
+    if st.toggle("Compute per-agent figures", key="segments-agents-detail"):
+        detail = ui.require_rows(queries.agent_productivity_detail(filters), "agent contacts")
+        ui.chart(charts.bars(detail.head(25), "agent_id", "paid_amount_within_n_days",
+                             color="team_type", x_title="agent",
+                             y_title="paid within N days (EUR)"), "segments-agent-detail")
+        ui.table(detail, "agent productivity")

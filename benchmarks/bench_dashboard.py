@@ -1,0 +1,88 @@
+"""Benchmark: every dashboard page on the 1,000,000-customer warehouse (goal <= 1.5 s per page).
+
+Each page's server-side run (the entry script, the sidebar's filters and the page) is timed with
+Streamlit's AppTest and a cold data cache, so the figure includes every DuckDB query the page
+needs. Every query that reached DuckDB is then explained, and the scanned tables are checked:
+no page may scan an installment-level table (fct_installments, fct_payment_attempts,
+fct_contacts) at page load.
+
+Uses ``data/bench/warehouse_1m.duckdb`` (made by the warehouse and analysis benchmarks); if it is
+missing it is built (simulating ``data/bench/raw_1m`` first if needed) and analysed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WAREHOUSE = ROOT / "data/bench/warehouse_1m.duckdb"
+RAW = ROOT / "data/bench/raw_1m"
+REPORTS = ROOT / "data/bench/reports_1m"
+CUSTOMERS = 1_000_000
+GOAL_SECONDS = 1.5
+PAGES = ("overview", "recovery", "channels", "root_causes", "voice", "segments", "compliance",
+         "merchants")
+
+
+def ensure_warehouse() -> None:
+    if WAREHOUSE.exists():
+        return
+    from analysis import run_all
+    from warehouse import build_warehouse
+
+    if not RAW.exists():
+        from simulator import simulate_dataset
+
+        print(f"dashboard: simulating {CUSTOMERS:,} customers into {RAW.relative_to(ROOT)}")
+        simulate_dataset(out=RAW, customers=CUSTOMERS, seed=1)
+    print(f"dashboard: building and analysing {WAREHOUSE.relative_to(ROOT)}")
+    build_warehouse(data=RAW, warehouse=WAREHOUSE)
+    run_all(WAREHOUSE)
+
+
+def main() -> int:
+    ensure_warehouse()
+    os.environ["RELANCE_WAREHOUSE"] = str(WAREHOUSE)
+    os.environ["RELANCE_REPORTS_DIR"] = str(REPORTS)
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import data
+
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    app.run()  # imports and the first render, not timed
+    failures = []
+    scans: dict[str, set[str]] = {}
+    for page in PAGES:
+        data.clear_cache()
+        data.reset_query_log()
+        start = time.perf_counter()
+        app.switch_page(f"views/{page}.py").run()
+        seconds = time.perf_counter() - start
+        executed = data.executed_queries()
+        if app.exception:
+            failures.append(f"{page}: exception {app.exception[0].value}")
+        detail = set()
+        for query in executed:
+            detail |= data.scanned_tables(query.sql, query.params) & data.INSTALLMENT_LEVEL_TABLES
+        scans[page] = detail
+        print(f"dashboard.{page}.seconds: {seconds:.3f} s")
+        print(f"dashboard.{page}.queries: {len(executed)}")
+        print(f"dashboard.{page}.query_seconds: {sum(q.seconds for q in executed):.3f} s")
+        if seconds > GOAL_SECONDS:
+            failures.append(f"{page}: {seconds:.2f} s > {GOAL_SECONDS} s")
+        if detail:
+            failures.append(f"{page}: scanned {sorted(detail)}")
+    scanned = sorted(set().union(*scans.values()))
+    print(f"dashboard.installment_level_tables_scanned: {len(scanned)} {scanned}")
+    for failure in failures:
+        print(f"dashboard: FAILED {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
