@@ -85,6 +85,7 @@ class Episodes:
     reason: np.ndarray
     retryable_if: np.ndarray  # failure was insufficient funds: retries depend on the balance
     retry_success: np.ndarray  # for other retryable failures: chance a retry works
+    funds_bound: np.ndarray  # the reason is a lack of money: paying waits for payday
     base: np.ndarray  # customer's log-odds of paying, reason included
     risk: np.ndarray
     arm: np.ndarray  # -1 not in the experiment, else index into ARMS
@@ -202,22 +203,31 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
         prev_pay = ep.paydays[act, ptr[act]]
         next_pay = ep.paydays[act, np.minimum(ptr[act] + 1, ep.paydays.shape[1] - 1)]
         since_pay = day - prev_pay
-        base = ep.base[act]
+        # customers short of money pay when it arrives: just after payday, rarely late in the cycle
+        funds = np.where(ep.funds_bound[act], np.where(since_pay <= 2, 1.8, -1.5), 0.0)
+        base = ep.base[act] + funds
         ttype = np.where(team[act] >= 0, TEAM_TYPE_OF[np.maximum(team[act], 0)], -1)
         tlo = np.where(ttype >= 0, team_log_odds[np.maximum(ttype, 0)], 0.0)
 
         # retries on days 3 and 7
         if t in (3, 7):
             lateness, _ = _lateness(prev_pay, next_pay, day, effects)
+            # with the balance curve on, a retry after the next payday finds the money there
+            funded = (since_pay < t) & (effects.timing_log_odds_at_eve != 0)
             p_fail = np.where(
                 ep.retryable_if[act],
-                sigmoid(0.4 + ep.risk[act] + effects.timing_log_odds_at_eve * lateness),
+                sigmoid(np.where(funded, -1.2, 1.6) + ep.risk[act]
+                        + effects.timing_log_odds_at_eve * lateness),
                 1.0 - ep.retry_success[act])
             tried = ep.retryable_if[act] | (ep.retry_success[act] > 0)
             ok = tried & (u(("retry",), act, t) >= p_fail)
             rows = act[tried]
             retries.add(ep=rows, t=t, ok=ok[tried])
-            pay.offer(act[ok], t, RETRY)
+            # the retry runs early in the morning: it takes precedence over a payment due later
+            # that same day (the customer then has nothing left to pay)
+            hit = act[ok]
+            pay.day[hit] = t
+            pay.src[hit] = RETRY
 
         silent = (ep.arm[act] == 2) & (t <= effects.holdout_silent_days)
         # digital cadence
@@ -244,7 +254,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
                       effects, u, last, ncontacts, pay, pending_partial, contacts,
                       arrangements)
         # paying by oneself: most likely in the days right after payday
-        p_self = sigmoid(-5.6 + 0.6 * base + 1.7 * (since_pay <= 2) + 0.7 * (t <= 5)
+        p_self = sigmoid(-5.6 + 0.6 * base + 1.5 * (since_pay <= 2) + 0.7 * (t <= 5)
                          + tlo)
         hit_mask = u(("self",), act, t) < p_self
         hit = act[hit_mask]
@@ -416,7 +426,8 @@ def _call(rows, t, base, tlo, next_pay_t, team, ep, effects, u, last, ncontacts,
     promise = right & ~pay_now & (u(("promise",), rows, t) < 0.55)
     plan_kind = promise & (u(("plan_kind",), rows, t) < 0.2)
     gap = next_pay_t - t
-    promised_t = np.where(gap <= 10, gap + (u(("p_day",), rows, t) < 0.3),
+    # short of money: promise for payday; otherwise within the week
+    promised_t = np.where((gap <= 10) | ep.funds_bound[rows], gap + (u(("p_day",), rows, t) < 0.3),
                           t + 2 + np.floor(u(("p_day2",), rows, t) * 6).astype(np.int64))
     promised_t = np.maximum(promised_t, t + 1)
     kept = promise & (u(("kept",), rows, t) < sigmoid(0.4 + 0.8 * base + tlo))

@@ -42,7 +42,7 @@ class Effects:
     holdout_silent_days: int = 14
     # (g) team types: log-odds of payment per contact or day while allocated.
     team_log_odds: dict[str, float] = field(default_factory=lambda: {
-        "in_house": 0.0, "call_center": -0.35, "field_agent": 0.45, "agency": 0.10})
+        "in_house": 0.0, "call_center": -0.40, "field_agent": 0.70, "agency": 0.10})
 
     @classmethod
     def null(cls) -> Effects:

@@ -26,7 +26,7 @@ from simulator.rand import HashUniform
 
 # Reasons of a funds failure that timing did not cause (plan count raises over-indebtedness).
 _FUNDS_REASONS = np.array([1, 2, 7, 6, 8, 5, 9, 0])  # income, forgot, over-indebted, ...
-_FUNDS_WEIGHTS = np.array([0.26, 0.28, 0.08, 0.11, 0.07, 0.03, 0.09, 0.08])
+_FUNDS_WEIGHTS = np.array([0.30, 0.14, 0.15, 0.12, 0.08, 0.03, 0.09, 0.09])
 PAYDAY_TIMING, PAYMENT_METHOD_ISSUE, DISPUTE = 0, 3, 4
 
 
@@ -102,6 +102,7 @@ def _episodes_for(pf: Portfolio, head: np.ndarray, offset: int, plan_arm: np.nda
     return Episodes(
         uid=uid, plan=plan, cust=cust, open_day=open_day, reason=reason,
         retryable_if=failure == IF, retry_success=retry_success, base=base,
+        funds_bound=(failure == IF) & ~np.isin(reason, (5, 8)),  # short of money, not unwilling
         risk=pf.cust_risk[cust], arm=arm, intensive=hu(904, uid.astype(np.uint64)) < 0.3,
         app_user=pf.cust_app_user[cust], tz=pf.cust_tz[cust],
         paydays=episode_paydays(pf, cust, open_day),

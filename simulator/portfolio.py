@@ -199,6 +199,10 @@ def build_portfolio(customers: int, rng: np.random.Generator, hu: HashUniform,
     principal = np.round(amount_eur / rate, 2)
     purchased_us = purchase_day * cal.DAY_US + _local_to_utc_us(
         rng.integers(8 * 60, 23 * 60, size=p) * 60_000_000, tz[plan_customer], purchase_day)
+    # an account exists before its first purchase (an hour at least)
+    first_us = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_us, plan_customer, purchased_us)
+    cust_created_us = np.minimum(cust_created_us, first_us - cal.HOUR_US)
     defect_plan = np.isin(merchant, defect)
     disputed = rng.random(p) < np.where(defect_plan, effects.defect_dispute_rate,
                                         effects.base_dispute_rate)

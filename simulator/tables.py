@@ -380,10 +380,11 @@ class Assembler:
         ep, es = res.episodes, res.outcome.escalations
         if not es or es["ep"].size == 0:
             return _empty("escalations")
-        e = es["ep"]
+        inside = ep.open_day[es["ep"]] + es["t"] <= cal.END
+        e = es["ep"][inside]
         n = e.size
-        order = np.lexsort((es["t"], e))
-        e, t, stage = e[order], es["t"][order], es["stage"][order]
+        order = np.lexsort((es["t"][inside], e))
+        e, t, stage = e[order], es["t"][inside][order], es["stage"][inside][order]
         return pa.table({
             "escalation_id": make_ids("E", np.arange(n), 9),
             "plan_id": plan_ids(ep.plan[e]),
