@@ -26,6 +26,24 @@
 {% macro postgres__relance_type_double() -%}double precision{%- endmacro %}
 
 
+{#
+  cast() that yields null instead of failing. dbt.safe_cast is the cross-database macro, but
+  dbt-duckdb does not override it and its default is a plain cast, which fails the whole model on
+  the first bad value; DuckDB spells the safe one try_cast.
+#}
+{% macro relance_safe_cast(expr, data_type) -%}
+  {{ return(adapter.dispatch('relance_safe_cast')(expr, data_type)) }}
+{%- endmacro %}
+
+{% macro default__relance_safe_cast(expr, data_type) -%}
+  {{ dbt.safe_cast(expr, data_type) }}
+{%- endmacro %}
+
+{% macro duckdb__relance_safe_cast(expr, data_type) -%}
+  try_cast({{ expr }} as {{ data_type }})
+{%- endmacro %}
+
+
 {# Text as it came, trimmed, with empty strings as null. #}
 {% macro relance_clean_text(expr) -%}
   nullif(trim({{ expr }}), '')
@@ -42,11 +60,11 @@
 {%- endmacro %}
 
 {% macro default__relance_parse_timestamp(expr) -%}
-  {{ dbt.safe_cast(expr, dbt.type_timestamp()) }}
+  {{ relance_safe_cast(expr, dbt.type_timestamp()) }}
 {%- endmacro %}
 
 {% macro duckdb__relance_parse_timestamp(expr) -%}
-  cast({{ dbt.safe_cast(expr, 'timestamptz') }} as {{ dbt.type_timestamp() }})
+  cast(try_cast({{ expr }} as timestamptz) as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 
@@ -72,7 +90,7 @@
   {%- elif logical_type == 'timestamp' -%}
     {%- set typed = relance_parse_timestamp(cleaned) -%}
   {%- elif logical_type in ('date', 'money', 'number', 'integer') -%}
-    {%- set typed = dbt.safe_cast(cleaned, relance_warehouse_type(logical_type)) -%}
+    {%- set typed = relance_safe_cast(cleaned, relance_warehouse_type(logical_type)) -%}
   {%- else -%}
     {%- set typed = cleaned -%}
   {%- endif -%}
