@@ -57,11 +57,22 @@ def mine(docs: pd.DataFrame, model: ReasonModel) -> tuple[pd.DataFrame, pd.DataF
     texts = docs["text"].tolist()
     sentence_spans = [split_sentences(t) for t in texts]
     sentences = [t[s:e] for t, spans in zip(texts, sentence_spans, strict=True) for s, e in spans]
+    doc_hits = [match_rules(t, REASON_RULES) for t in texts]
     doc_model = model.predict_proba(texts)
-    doc_rules = model.rule_scores(texts)
+    doc_rules = model.rule_scores(texts, doc_hits)
     doc_scores = np.maximum(doc_model, doc_rules)
-    sent_model = model.predict_proba(sentences)
-    sent_rules = model.rule_scores(sentences)
+    # Sentences of one-sentence texts are the texts themselves: score only the others.
+    single = np.array([len(s) == 1 for s in sentence_spans], dtype=bool)
+    single_sentence = np.repeat(single, [len(s) for s in sentence_spans])
+    sent_model = np.zeros((len(sentences), len(REASON_CODES)))
+    sent_rules = np.zeros_like(sent_model)
+    sent_model[single_sentence] = doc_model[single]
+    sent_rules[single_sentence] = doc_rules[single]
+    multi = np.flatnonzero(~single_sentence)
+    if multi.size:
+        several = [sentences[k] for k in multi]
+        sent_model[multi] = model.predict_proba(several)
+        sent_rules[multi] = model.rule_scores(several)
     sent_scores = np.maximum(sent_model, sent_rules)
     is_question = np.array([s.rstrip().endswith("?") for s in sentences], dtype=bool)
 
@@ -77,7 +88,7 @@ def mine(docs: pd.DataFrame, model: ReasonModel) -> tuple[pd.DataFrame, pd.DataF
         if is_call:
             # Questions in a call are mostly the agent's, so they count half as support.
             statements = np.where(is_question[rows][:, None], 0.5, 1.0) * statements
-        rule_hits = {h.label: h for h in match_rules(text, REASON_RULES)}
+        rule_hits = {h.label: h for h in doc_hits[i]}
         order = np.argsort(-scores)
         if scores[order[0]] < MIN_CONFIDENCE:
             order = order[:0]

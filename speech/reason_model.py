@@ -29,7 +29,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from relance.contract import REASON_CODES
-from speech.rules import REASON_RULES, match_rules
+from speech.rules import REASON_RULES, RuleHit, match_rules
 
 MODEL_FORMAT = 1  # bump when features or estimator change, so old saved models are not reused
 MIN_LABELLED = 200
@@ -64,11 +64,17 @@ class ReasonModel:
             out[:, REASON_CODES.index(reason)] = proba[:, j]
         return out
 
-    def rule_scores(self, texts: list[str]) -> np.ndarray:
-        """Rule evidence per text and reason: the rule's measured precision where it fires."""
+    def rule_scores(self, texts: list[str], hits: list[list[RuleHit]] | None = None,
+                    ) -> np.ndarray:
+        """Rule evidence per text and reason: the rule's measured precision where it fires.
+
+        ``hits`` (``match_rules`` of each text) may be passed when the caller already has them.
+        """
+        if hits is None:
+            hits = [match_rules(text, REASON_RULES) for text in texts]
         out = np.zeros((len(texts), len(REASON_CODES)))
-        for i, text in enumerate(texts):
-            for hit in match_rules(text, REASON_RULES):
+        for i, text_hits in enumerate(hits):
+            for hit in text_hits:
                 j = REASON_CODES.index(hit.label)
                 out[i, j] = self.rule_precision.get(hit.label, DEFAULT_RULE_PRECISION)
         return out

@@ -70,7 +70,9 @@ def _is_phone(digits: str, has_plus: bool) -> bool:
             continue
         if phonenumbers.is_valid_number(number):
             return True
-    if len(digits) >= 9:
+    # A national number that the plan does not list as valid (a fictional or new range) is still
+    # a phone number when it has a trunk prefix and a phone's length.
+    if digits.startswith("0") and 9 <= len(digits) <= 11:
         for region in PHONE_REGIONS:
             try:
                 if phonenumbers.is_possible_number(phonenumbers.parse(digits, region)):

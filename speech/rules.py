@@ -130,15 +130,38 @@ class RuleHit:
     end: int
 
 
+@dataclass(frozen=True)
+class RuleSet:
+    """Rules compiled into one alternation per (label, negatable), in first-seen label order:
+    one regex scan per label instead of one per phrase."""
+
+    groups: tuple[tuple[str, bool, re.Pattern[str]], ...]
+
+    @classmethod
+    def of(cls, rules: list[Rule]) -> RuleSet:
+        phrases: dict[tuple[str, bool], list[str]] = {}
+        for rule in rules:
+            phrases.setdefault((rule.label, rule.negatable), []).append(rule.pattern.pattern)
+        return cls(tuple(
+            (label, negatable, re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE))
+            for (label, negatable), pats in phrases.items()
+        ))
+
+
+_COMPILED: dict[int, RuleSet] = {}
+
+
 def match_rules(text: str, rules: list[Rule]) -> list[RuleHit]:
-    """Every non-negated rule match in ``text`` (at most one per label: the first)."""
+    """Every non-negated rule match in ``text`` (at most one per label: the earliest)."""
+    ruleset = _COMPILED.get(id(rules))
+    if ruleset is None:
+        ruleset = _COMPILED[id(rules)] = RuleSet.of(rules)
     hits: dict[str, RuleHit] = {}
-    for rule in rules:
-        if rule.label in hits:
-            continue
-        for m in rule.pattern.finditer(text):
-            if rule.negatable and is_negated(text, m.start()):
+    for label, negatable, pattern in ruleset.groups:
+        for m in pattern.finditer(text):
+            if negatable and is_negated(text, m.start()):
                 continue
-            hits[rule.label] = RuleHit(rule.label, m.start(), m.end())
+            if label not in hits or m.start() < hits[label].start:
+                hits[label] = RuleHit(label, m.start(), m.end())
             break
     return list(hits.values())

@@ -122,38 +122,51 @@ def transcribe_job(job: Job, model_name: str) -> dict:
     if problem:
         return _failed(job, model_name, problem)
     try:
-        audio = decode_audio(str(job.audio_path), sampling_rate=SAMPLE_RATE)
+        # Decoded as two channels: call recorders often put the agent and the customer on
+        # separate channels, which are then transcribed separately (overlapping speech mixed
+        # down to mono is garbled). A mono file decodes as two identical channels.
+        left, right = decode_audio(str(job.audio_path), sampling_rate=SAMPLE_RATE,
+                                   split_stereo=True)
     except Exception as exc:  # PyAV raises many kinds for corrupt files
         return _failed(job, model_name, f"cannot decode audio: {type(exc).__name__}: {exc}")
-    if audio.size == 0:
+    if left.size == 0:
         return _failed(job, model_name, "no audio samples (empty recording)")
-    if float(np.abs(audio).max()) < SILENCE_PEAK:
+    if max(float(np.abs(left).max()), float(np.abs(right).max())) < SILENCE_PEAK:
         return _failed(job, model_name, "silent recording: no speech")
+    stereo = float(np.abs(left - right).max()) > SILENCE_PEAK
+    channels = [left, right] if stereo else [(left + right) / 2]
     multilingual = _MODEL.model.is_multilingual
     start = time.perf_counter()
-    segments, info = _MODEL.transcribe(
-        audio, beam_size=BEAM_SIZE, language=(job.language if multilingual else None) or None,
-        # Voice activity detection cuts the audio at pauses: without it tiny.en in greedy mode
-        # can skip whole turns after a long digit sequence (a card number read aloud).
-        condition_on_previous_text=False, vad_filter=True,
-    )
-    segments = list(segments)
+    spoken, language = [], None
+    for channel, audio in enumerate(channels):
+        segments, info = _MODEL.transcribe(
+            audio, beam_size=BEAM_SIZE, language=(job.language if multilingual else None) or None,
+            # Voice activity detection cuts the audio at pauses: without it tiny.en in greedy
+            # mode can skip whole turns after a long digit sequence (a card number read aloud).
+            condition_on_previous_text=False, vad_filter=True,
+        )
+        language = language or info.language
+        spoken += [(channel, s) for s in segments if s.text.strip()]
     wall = time.perf_counter() - start
-    spoken = [s for s in segments if s.text.strip()]
+    duration = left.size / SAMPLE_RATE
     if not spoken:
         return _failed(job, model_name, "no speech detected")
-    tokens = np.array([max(len(s.tokens), 1) for s in spoken], dtype=float)
-    text, redacted = redact_segments(
-        [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text} for s in spoken]
-    )
+    spoken.sort(key=lambda cs: (cs[1].start, cs[0]))
+    tokens = np.array([max(len(s.tokens), 1) for _, s in spoken], dtype=float)
+    text, redacted = redact_segments([
+        {"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text,
+         **({"channel": channel} if stereo else {})}
+        for channel, s in spoken
+    ])
     return {
         "call_id": job.call_id, "audio_sha256": job.audio_sha256, "model": model_name,
-        "status": "ok", "error": None, "language": info.language,
-        "duration_s": float(info.duration), "text": text,
+        "status": "ok", "error": None, "language": language,
+        "duration_s": float(duration), "text": text,
         "segments_json": json.dumps(redacted, ensure_ascii=False),
-        "avg_logprob": float(np.average([s.avg_logprob for s in spoken], weights=tokens)),
-        "no_speech_prob": float(np.average([s.no_speech_prob for s in spoken], weights=tokens)),
-        "real_time_factor": float(info.duration / wall) if wall > 0 else None,
+        "avg_logprob": float(np.average([s.avg_logprob for _, s in spoken], weights=tokens)),
+        "no_speech_prob": float(np.average([s.no_speech_prob for _, s in spoken],
+                                           weights=tokens)),
+        "real_time_factor": float(duration / wall) if wall > 0 else None,
         "transcribed_at": datetime.now(UTC),
     }
 
