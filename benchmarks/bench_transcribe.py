@@ -1,0 +1,76 @@
+"""Transcription speed: audio seconds per wall-clock second on this machine's cores.
+
+Synthesizes ``RECORDINGS`` calls with espeak-ng (not timed), then times the product's
+transcription path (``speech.transcribe.run_jobs``: one worker process per core, each with a
+single-threaded tiny.en int8 model), worker start-up and model loading included. For comparison
+it also times the alternative of one model shared by two threads (``num_workers=2``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from relance.contract import REASON_CODES
+from simulator.texts import call_script
+from speech import transcribe as tr
+from speech.synthesize import synthesize_call
+
+RECORDINGS = 20
+
+
+def synthesize(folder: Path) -> list[tr.Job]:
+    rng = np.random.default_rng(2024)
+    jobs = []
+    for i in range(RECORDINGS):
+        path = folder / f"call_{i:02d}.wav"
+        synthesize_call(call_script(REASON_CODES[i % len(REASON_CODES)], "en", rng), path)
+        jobs.append(tr.Job(f"call_{i:02d}", path, tr.file_sha256(path), "en"))
+    return jobs
+
+
+def with_processes(jobs: list[tr.Job], model: tr.ModelSpec) -> tuple[list[dict], float]:
+    start = time.perf_counter()
+    rows = list(tr.run_jobs(jobs, model, workers=os.cpu_count()))
+    return rows, time.perf_counter() - start
+
+
+def with_threads(jobs: list[tr.Job], model: tr.ModelSpec) -> tuple[list[dict], float]:
+    from faster_whisper import WhisperModel
+
+    start = time.perf_counter()
+    tr._MODEL = WhisperModel(str(model.path), device="cpu", compute_type="int8", cpu_threads=1,
+                             num_workers=os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        rows = list(pool.map(lambda job: tr.transcribe_job(job, model.name), jobs))
+    return rows, time.perf_counter() - start
+
+
+def main() -> int:
+    model = tr.resolve_model(None)
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs = synthesize(Path(tmp))
+        rows, wall = with_processes(jobs, model)
+        failed = [r for r in rows if r["status"] != "ok"]
+        audio = sum(r["duration_s"] for r in rows if r["status"] == "ok")
+        _, wall_threads = with_threads(jobs, model)
+    print(f"transcribe.recordings: {len(rows)}")
+    print(f"transcribe.failed: {len(failed)}")
+    print(f"transcribe.audio_seconds: {audio:.1f} s")
+    print(f"transcribe.wall_s: {wall:.1f} s")
+    print(f"transcribe.rtf_x: {audio / wall:.1f} x")
+    print(f"transcribe.rtf_x_one_model_two_threads: {audio / wall_threads:.1f} x")
+    print(f"transcribe.cores: {os.cpu_count()}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
