@@ -1,0 +1,136 @@
+"""The warehouse file is only ever replaced whole: readers never see a half-built or locked
+file, and a build that fails or is killed leaves the previous warehouse as it was.
+
+These builds select the staging and quarantine layers only: what is tested is the file
+handling around dbt, which does not depend on the marts (those are built in test_quarantine).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import warehouse.build
+from relance.paths import PROJECT_ROOT
+from tests.warehouse.tiny_dataset import tiny_tables, write_tiny_dataset
+from warehouse import DbtBuildError, build_warehouse
+from warehouse.build import BUILDING_MARK, remove_leftovers
+
+LAYERS = ("staging", "quarantine")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def datasets(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("swap")
+    first = write_tiny_dataset(root / "first", "parquet")
+    tables = tiny_tables()
+    tables["merchants"].append({"merchant_id": "m4", "merchant_name": "Nord Sport",
+                                "sector": "sports", "country": "SE"})
+    second = write_tiny_dataset(root / "second", "parquet", tables)
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def target(datasets: tuple[Path, Path]) -> Path:
+    path = datasets[0].parent / "warehouse.duckdb"
+    build_warehouse(data=datasets[0], warehouse=path, select=LAYERS)
+    return path
+
+
+def _merchants(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select count(*) from stg_merchants").fetchone()[0]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _side_files(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.glob(f".{path.name}*"))
+
+
+def test_failed_build_leaves_the_warehouse_intact(
+        target: Path, datasets: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    before, merchants = _sha256(target), _merchants(target)
+    real_vars = warehouse.build.dbt_vars
+
+    def wrong_format(*args, **kwargs):  # dbt will look for merchants.csv, which is not there
+        found = real_vars(*args, **kwargs)
+        found["raw_formats"]["merchants"] = "csv"
+        return found
+
+    monkeypatch.setattr(warehouse.build, "dbt_vars", wrong_format)
+    with pytest.raises(DbtBuildError, match="base_merchants"):
+        build_warehouse(data=datasets[1], warehouse=target, select=LAYERS)
+    assert _sha256(target) == before and _merchants(target) == merchants
+    assert _side_files(target) == []
+
+
+def test_killed_build_leaves_the_warehouse_intact(
+        target: Path, datasets: tuple[Path, Path]) -> None:
+    before, merchants = _sha256(target), _merchants(target)
+    script = ("from warehouse import build_warehouse; "
+              f"build_warehouse(data={str(datasets[1])!r}, warehouse={str(target)!r}, "
+              f"select={LAYERS!r})")
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_ROOT)
+    building = target.with_name(f".{target.name}{BUILDING_MARK}{child.pid}")
+    deadline = time.monotonic() + 300
+    while not (building.exists() and building.stat().st_size > 0):
+        assert child.poll() is None, "the build ended before it could be killed"
+        assert time.monotonic() < deadline, "the build never started writing"
+        time.sleep(0.05)
+    time.sleep(0.5)  # let dbt get into its models
+    assert child.poll() is None
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+
+    assert _sha256(target) == before and _merchants(target) == merchants
+    assert building.name in _side_files(target)
+    # The next build removes what a dead build left; a live build's files are not touched.
+    alive = target.with_name(f".{target.name}{BUILDING_MARK}{os.getppid()}")
+    alive.write_bytes(b"")
+    try:
+        assert building in remove_leftovers(target)
+        assert _side_files(target) == [alive.name]
+    finally:
+        alive.unlink()
+
+
+def test_readers_are_never_blocked_and_see_the_new_file_after_the_swap(
+        target: Path, datasets: tuple[Path, Path]) -> None:
+    merchants = _merchants(target)
+    # A reader in another process (a dashboard) holds a read-only connection throughout.
+    reader = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys\n"
+         f"con = duckdb.connect({str(target)!r}, read_only=True)\n"
+         "q = 'select count(*) from stg_merchants'\n"
+         "print(con.execute(q).fetchone()[0], flush=True)\n"
+         "sys.stdin.readline()\n"
+         "print(con.execute(q).fetchone()[0], flush=True)\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert int(reader.stdout.readline()) == merchants
+    # A reader in this process too: DuckDB caches open databases by path, so it keeps the old
+    # file until its connection closes; a fresh connection afterwards sees the new one.
+    same_process = duckdb.connect(str(target), read_only=True)
+
+    build_warehouse(data=datasets[1], warehouse=target, select=LAYERS)
+
+    reader.stdin.write("\n")
+    reader.stdin.flush()
+    assert int(reader.stdout.readline()) == merchants  # its open file is the old one, intact
+    reader.wait(timeout=60)
+    assert same_process.execute("select count(*) from stg_merchants").fetchone()[0] == merchants
+    same_process.close()
+    assert _merchants(target) == merchants + 1
+    assert _side_files(target) == []
