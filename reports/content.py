@@ -185,6 +185,7 @@ class ReportReader:
         kpis = self.kpis(merchant_id, peer_condition, peer_params, peers)
         curve, peer_curve = self.recovery_curves(merchant_id, peer_condition, peer_params, peers)
         causes = self.root_causes(merchant_id) if enough else []
+        tested = self.causes_tested(merchant_id) if enough else 0
         reasons, reason_texts = self.reasons(merchant_id)
         return MerchantReport(
             merchant=merchant,
@@ -198,6 +199,7 @@ class ReportReader:
             curve=curve,
             peer_curve=peer_curve,
             root_causes=causes,
+            causes_tested=tested,
             channels=self.channels(merchant_id) if enough else [],
             channel_advice=self.channel_advice(merchant_id, peers) if enough else [],
             reasons=reasons,
@@ -421,6 +423,15 @@ class ReportReader:
             )
             for r in rows
         ]
+
+    def causes_tested(self, merchant_id: str) -> int:
+        """How many candidate causes the analysis tested on this merchant's data."""
+        table = self._table("insights.root_causes", ("merchant_id",))
+        if table is None:
+            return 0
+        return int(self.con.execute(
+            f"select count(*) from {table} where merchant_id = ?", [merchant_id]
+        ).fetchone()[0])
 
     def _who(self, merchant_id: str, category: str) -> str:
         """For a debit-timing cause: how many customers are debited how long before pay day."""

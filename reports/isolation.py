@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import duckdb
-
 
 @dataclass(frozen=True)
 class Leak:
@@ -34,10 +32,6 @@ def _plotly_library() -> str:
     return get_plotlyjs()
 
 
-def _pattern(term: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w]){re.escape(term)}(?![\w])", re.IGNORECASE)
-
-
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
@@ -47,31 +41,31 @@ def scannable_text(report: str) -> str:
     Chart data sits in the page as JSON, where ``é`` may be written ``\\u00e9``: decoding both
     kinds of escapes means a name is found however the page happens to spell it.
     """
-    text = report.replace(_plotly_library(), "")
+    text = report.replace(_plotly_library(), "") if len(report) > 1_000_000 else report
     text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
     return html.unescape(text.replace("\\/", "/"))
 
 
 def find_leaks(text: str, others: Mapping[str, str]) -> list[Leak]:
-    """Every occurrence in ``text`` of another merchant's id or name (``others``: id -> name)."""
-    leaks: list[Leak] = []
+    """Every occurrence in ``text`` of another merchant's id or name (``others``: id -> name).
+
+    One regular expression holds every term, so a report is read once whatever the number of
+    merchants.
+    """
+    owner: dict[str, str] = {}
     for other_id, name in others.items():
-        for term in dict.fromkeys((other_id, name or "")):
-            if len(term.strip()) < 2:
-                continue
-            for match in _pattern(term).finditer(text):
-                start, end = max(match.start() - 40, 0), match.end() + 40
-                leaks.append(Leak(other_id, match.group(0), text[start:end]))
+        for term in (other_id, name or ""):
+            if len(term.strip()) >= 2:
+                owner.setdefault(term.lower(), other_id)
+    if not owner:
+        return []
+    alternatives = "|".join(re.escape(t) for t in sorted(owner, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    leaks = []
+    for match in pattern.finditer(text):
+        start, end = max(match.start() - 40, 0), match.end() + 40
+        leaks.append(Leak(owner[match.group(0).lower()], match.group(0), text[start:end]))
     return leaks
-
-
-def other_merchants(con: duckdb.DuckDBPyConnection, merchant_id: str) -> dict[str, str]:
-    """Every merchant except ``merchant_id``, as id -> name (for scanning, never for reports)."""
-    rows = con.execute(
-        "select merchant_id, merchant_name from dim_merchants where merchant_id <> ?",
-        [merchant_id],
-    ).fetchall()
-    return {str(mid): str(name or "") for mid, name in rows}
 
 
 def pdf_text(path: Path) -> str:

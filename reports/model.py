@@ -149,6 +149,7 @@ class MerchantReport:
     curve: list[CurvePoint] = field(default_factory=list)
     peer_curve: list[CurvePoint] = field(default_factory=list)
     root_causes: list[RootCause] = field(default_factory=list)
+    causes_tested: int = 0  # candidate causes tested on this merchant's data, clear or not
     channels: list[ChannelRow] = field(default_factory=list)
     channel_advice: list[ChannelAdvice] = field(default_factory=list)
     reasons: list[ReasonShare] = field(default_factory=list)

@@ -123,6 +123,11 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+# Where the plotly.js library goes. The page is rendered and checked without it (the 4.6 MB
+# library holds no data), then the library is put in with one string replacement.
+LIBRARY_SLOT = "/*relance:plotly.js*/"
+
+
 @cache
 def _plotly_js() -> str:
     from plotly.offline import get_plotlyjs
@@ -130,13 +135,20 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
+def embed_library(page: str) -> str:
+    """Put the plotly.js library into a page rendered with ``include_library=False``."""
+    return page.replace(LIBRARY_SLOT, _plotly_js(), 1)
+
+
 @cache
 def _css() -> str:
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
-def render_report(report: MerchantReport, generated: date | None = None) -> str:
-    """The full HTML page for one merchant's report."""
+def render_report(
+    report: MerchantReport, generated: date | None = None, include_library: bool = True
+) -> str:
+    """The HTML page for one merchant's report (without plotly.js if not ``include_library``)."""
     drawn: dict[str, str] = {}
     if report.curve:
         drawn["recovery"] = charts.recovery_curve(report.curve, report.peer_curve)
@@ -145,13 +157,14 @@ def render_report(report: MerchantReport, generated: date | None = None) -> str:
     if report.reasons:
         drawn["reasons"] = charts.reason_bars(report.reasons)
     template = _environment().get_template("report.html.j2")
-    return template.render(
+    page = template.render(
         r=report,
         css=_css(),
-        plotly_js=_plotly_js(),
+        plotly_js=LIBRARY_SLOT,
         charts=drawn,
         curve_days=_curve_table(report.curve, report.peer_curve),
         top_actions=report.root_causes[:TOP_ACTIONS],
         generated=generated or date.today(),
         min_peers=MIN_PEERS,
     )
+    return embed_library(page) if include_library else page

@@ -19,7 +19,7 @@ import duckdb
 from reports.content import ReportReader
 from reports.isolation import find_leaks, pdf_text, scannable_text
 from reports.pdf import PdfPrinter
-from reports.render import render_report
+from reports.render import embed_library, render_report
 
 FORMATS = ("html", "pdf")
 
@@ -132,11 +132,11 @@ def write_reports(
             if "html" not in chosen:
                 scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             for merchant_id in ids:
-                page = render_report(reader.report(merchant_id))
+                page = render_report(reader.report(merchant_id), include_library=False)
                 others = {k: v for k, v in names.items() if k != merchant_id}
                 _check_isolation(scannable_text(page), others, f"the report for {merchant_id}")
                 html_path = (scratch or out) / f"{merchant_id}.html"
-                html_path.write_text(page, encoding="utf-8")
+                html_path.write_text(embed_library(page), encoding="utf-8")
                 files: dict[str, Path] = {}
                 if "html" in chosen:
                     files["html"] = html_path
@@ -167,9 +167,9 @@ def render_html(warehouse: Path, merchant_id: str) -> str:
     con = open_warehouse(warehouse)
     try:
         reader = ReportReader(con)
-        page = render_report(reader.report(merchant_id))
+        page = render_report(reader.report(merchant_id), include_library=False)
         others = {k: v for k, v in reader.merchant_names().items() if k != merchant_id}
     finally:
         con.close()
     _check_isolation(scannable_text(page), others, f"the report for {merchant_id}")
-    return page
+    return embed_library(page)

@@ -28,8 +28,10 @@ def _read(warehouse: Path, sql: str) -> pd.DataFrame:
 
 
 def visible_text(page: str) -> str:
-    """The report as a reader sees it: tags dropped, entities and escapes decoded."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", scannable_text(page)))
+    """The report as a reader sees it: scripts, styles and tags dropped, entities decoded."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return re.sub(r"\s+", " ", scannable_text(text))
 
 
 def _others(merchant_id: str) -> dict[str, str]:
