@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -11,15 +12,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from relance.options import DEFAULT_DB, WarehousePath
 from relance.paths import DEFAULT_REPORTS_DIR
 
+# Options are declared with Annotated so the defaults are plain values: `relance demo` calls
+# `report(all_merchants=True, warehouse=...)` as an ordinary function.
+MerchantOption = Annotated[
+    str | None, typer.Option("--merchant", help="Write the report of this merchant id.")
+]
+AllOption = Annotated[bool, typer.Option("--all", help="Write a report for every merchant.")]
+FormatOption = Annotated[str, typer.Option("--format", help="Comma-separated: html, pdf.")]
+OutOption = Annotated[Path, typer.Option("--out", help="Directory to write reports to.")]
+
 
 def report(
-    merchant: str | None = typer.Option(
-        None, "--merchant", help="Write the report of this merchant id."
-    ),
-    all_merchants: bool = typer.Option(False, "--all", help="Write a report for every merchant."),
+    merchant: MerchantOption = None,
+    all_merchants: AllOption = False,
     warehouse: WarehousePath = DEFAULT_DB,
-    formats: str = typer.Option("html,pdf", "--format", help="Comma-separated: html, pdf."),
-    out: Path = typer.Option(DEFAULT_REPORTS_DIR, "--out", help="Directory to write reports to."),
+    formats: FormatOption = "html,pdf",
+    out: OutOption = DEFAULT_REPORTS_DIR,
 ) -> None:
     """Write merchant recommendation reports: <out>/<merchant_id>.html and .pdf, plus an index."""
     from reports.content import UnknownMerchantError
@@ -68,7 +76,7 @@ def report(
     except UnknownMerchantError as unknown:
         err.print(f"[bold red]{unknown}[/]")
         raise typer.Exit(code=2) from None
-    except (ChromiumMissingError, IsolationError) as failure:
+    except (ChromiumMissingError, IsolationError, FileNotFoundError) as failure:
         err.print(f"[bold red]{failure}[/]")
         raise typer.Exit(code=1) from None
     reports_written = [p for p in paths if p.name != "index.html"]
