@@ -639,7 +639,7 @@ CALL_REASONS: dict[str, dict[str, tuple[str, ...]]] = {
                "Je ne savais pas qu'il restait une échéance à payer."),
     },
     "payment_method_issue": {
-        "en": ("My card expired, and I forgot to put the new one on my account.",
+        "en": ("My card expired, and the new card is not on my account yet.",
                "I changed banks, and the old account was closed.",
                "The payment was declined because my bank replaced my card."),
         "fr": ("Ma carte a expiré et je n'ai pas enregistré la nouvelle.",

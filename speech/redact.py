@@ -8,8 +8,9 @@ What is found and what replaces it:
   any spacing or dashes, or spoken digit by digit ("four two four two ...", "quatre deux ...");
 - ``[PHONE]``: digit runs that ``phonenumbers`` accepts as a valid or possible number in one of
   the regions we serve, or that start with ``+``;
-- ``[NUMBER]``: any other run of 9 or more digits (an account or reference number we cannot type,
-  redacted because a long unexplained number is more likely identifying than not);
+- ``[NUMBER]``: any other run of 7 or more digits (an account or reference number we cannot type,
+  or a number speech recognition broke into pieces: a long unexplained number is more likely
+  identifying than not); after a phone cue ("phone", "number", "numéro"...) 5 digits suffice;
 - ``[DOB]``: a full date whose year is at least 16 years back, or any date spoken within a few
   words after "born", "birth", "DOB", "né(e)", "naissance";
 - ``[ADDRESS]``: a house number followed by a street name and a street type (English and French),
@@ -82,15 +83,25 @@ def _is_phone(digits: str, has_plus: bool) -> bool:
     return False
 
 
-def _classify_digits(run: str) -> str | None:
+def _classify_digits(run: str, phone_cue: bool) -> str | None:
     digits = _digits_of(run)
     if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
         return "CARD"
     if len(digits) >= 7 and _is_phone(digits, run.lstrip().startswith("+")):
         return "PHONE"
-    if len(digits) >= 9:
+    # Right after "phone", "number", "call me"..., even a fragment of a number (speech
+    # recognition often breaks a spoken number into pieces) is part of one.
+    if phone_cue and len(digits) >= 5:
+        return "PHONE"
+    if len(digits) >= 7:
         return "NUMBER"
     return None
+
+
+_PHONE_CUE = re.compile(
+    r"\b(?:phone|mobile|number|call me|reach me|ring me|téléphone|portable|numéro|appelez)",
+    re.IGNORECASE,
+)
 
 
 def _trim_run(text: str, start: int, end: int) -> tuple[int, int]:
@@ -205,7 +216,8 @@ def find_pii(text: str, today: date | None = None) -> list[Span]:
         claim(m.start(), m.end(), "ADDRESS")
     for m in _DIGIT_RUN.finditer(text):
         start, end = _trim_run(text, m.start(), m.end())
-        label = _classify_digits(text[start:end])
+        cue = _PHONE_CUE.search(text, max(0, start - 40), start) is not None
+        label = _classify_digits(text[start:end], cue)
         if label:
             claim(start, end, label)
     return sorted(found, key=lambda s: s.start)

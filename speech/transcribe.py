@@ -121,6 +121,11 @@ def transcribe_job(job: Job, model_name: str) -> dict:
     problem = check_audio(job.audio_path)
     if problem:
         return _failed(job, model_name, problem)
+    multilingual = _MODEL.model.is_multilingual
+    if job.language and not job.language.lower().startswith("en") and not multilingual:
+        return _failed(job, model_name, (
+            f"language {job.language!r} but {model_name} is English-only: transcribe with "
+            "--model <a multilingual CTranslate2 Whisper model>"))
     try:
         # Decoded as two channels: call recorders often put the agent and the customer on
         # separate channels, which are then transcribed separately (overlapping speech mixed
@@ -135,7 +140,6 @@ def transcribe_job(job: Job, model_name: str) -> dict:
         return _failed(job, model_name, "silent recording: no speech")
     stereo = float(np.abs(left - right).max()) > SILENCE_PEAK
     channels = [left, right] if stereo else [(left + right) / 2]
-    multilingual = _MODEL.model.is_multilingual
     start = time.perf_counter()
     spoken, language = [], None
     for channel, audio in enumerate(channels):
@@ -184,6 +188,19 @@ def run_jobs(jobs: list[Job], model: ModelSpec, workers: int | None = None,
              on_done: Callable[[dict], None] | None = None) -> Iterator[dict]:
     """Transcribe ``jobs`` over ``workers`` processes (default: one per core, at most one per
     job), yielding one result row per job as each finishes."""
+    # Recordings known to be unusable without decoding (missing, unsupported, empty) fail here,
+    # so a batch of only those starts no worker.
+    ready = []
+    for job in jobs:
+        problem = job.error or check_audio(job.audio_path)
+        if problem:
+            row = _failed(job, model.name, problem)
+            if on_done:
+                on_done(row)
+            yield row
+        else:
+            ready.append(job)
+    jobs = ready
     if not jobs:
         return
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
