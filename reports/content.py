@@ -410,7 +410,7 @@ class ReportReader:
         )
         return [
             RootCause(
-                who=self._who(merchant_id, r["category"]),
+                who=self._who(merchant_id, r["category"], _int(r["customers_affected"])),
                 cause_id=r["cause_id"], title=r["title"], category=r["category"],
                 effect_metric=r["effect_metric"] or "", effect_size=_num(r["effect_size"]),
                 ci_low=_num(r["ci_low"]), ci_high=_num(r["ci_high"]),
@@ -433,24 +433,25 @@ class ReportReader:
             f"select count(*) from {table} where merchant_id = ?", [merchant_id]
         ).fetchone()[0])
 
-    def _who(self, merchant_id: str, category: str) -> str:
-        """For a debit-timing cause: how many customers are debited how long before pay day."""
+    def _who(self, merchant_id: str, category: str, customers: int | None) -> str:
+        """Which customers a cause concerns, in plain words (with the timing for debit dates)."""
+        count = f"{customers:,} of your customers" if customers else ""
         table = self._table("insights.funding_days", (
-            "merchant_id", "misaligned", "days_before_funding", "recommended_debit_day"))
+            "merchant_id", "misaligned", "days_before_funding"))
         if category != "payment_timing" or table is None:
-            return ""
-        customers, low, high = self.con.execute(
+            return count
+        misaligned, low, high = self.con.execute(
             f"""select count(*),
                        quantile_disc(days_before_funding, 0.25),
                        quantile_disc(days_before_funding, 0.75)
                 from {table} where merchant_id = ? and misaligned""",
             [merchant_id],
         ).fetchone()
-        if not customers:
-            return ""
+        if not misaligned or not count:
+            return count
         return (
-            f"{customers:,} of your customers are debited {low:.0f} to {high:.0f} days before "
-            "the money they pay with arrives (half of them fall in that range)"
+            f"{count}; those debited too early are typically debited {low:.0f} to {high:.0f} "
+            "days before the money they pay with arrives"
         )
 
     def channel_advice(self, merchant_id: str, peers: PeerGroup) -> list[ChannelAdvice]:

@@ -47,6 +47,16 @@ def certainty(cause: RootCause) -> str:
     return f"{words} ({p})" if p else words
 
 
+# How the analysis' effect metrics read to a merchant: the words, and the sign to apply so the
+# figure says what changing things would do (a share of failures avoided reads as a fall).
+METRIC_WORDS: dict[str, tuple[str, int]] = {
+    "share_of_failed_debits_attributable": ("failed first debits", -1),
+    "rate_ratio_vs_peers": ("your rate compared with other merchants'", 1),
+    "rate_ratio_vs_other_months": ("failure rate compared with other months", 1),
+    "odds_ratio": ("odds ratio", 1),
+}
+
+
 def _effect_figure(metric: str, value: float | None) -> str:
     m = metric.lower()
     if value is None:
@@ -60,28 +70,25 @@ def _effect_figure(metric: str, value: float | None) -> str:
     return fmt.number(value)
 
 
-def _metric_words(metric: str) -> str:
-    return metric.replace("_", " ").strip()
-
-
 def effect_text(cause: RootCause) -> str:
     """The estimated effect and its 95 % interval: ``-31.0 % (95 % CI -38.2 % to -24.1 %)``."""
-    figure = _effect_figure(cause.effect_metric, cause.effect_size)
+    metric = cause.effect_metric
+    words, sign = METRIC_WORDS.get(metric, (metric.replace("_", " ").strip(), 1))
+
+    def shown(value: float | None) -> float | None:
+        return None if value is None else sign * value
+
+    figure = _effect_figure(metric, shown(cause.effect_size))
     if cause.ci_low is None or cause.ci_high is None:
-        return f"{_metric_words(cause.effect_metric)}: {figure}"
-    low = _effect_figure(cause.effect_metric, cause.ci_low)
-    high = _effect_figure(cause.effect_metric, cause.ci_high)
-    return f"{_metric_words(cause.effect_metric)}: {figure} (95 % CI {low} to {high})"
+        return f"{words}: {figure}"
+    low, high = sorted((shown(cause.ci_low), shown(cause.ci_high)))
+    return (f"{words}: {figure} (95 % CI {_effect_figure(metric, low)} to "
+            f"{_effect_figure(metric, high)})")
 
 
 def recommendation_sentence(cause: RootCause, currency: str) -> str:
     """What to change, for whom, and what it is worth, in one sentence a merchant can act on."""
-    if cause.who:
-        who = cause.who
-    elif cause.customers_affected:
-        who = f"{fmt.count(cause.customers_affected)} of your customers are concerned"
-    else:
-        who = "it concerns your customers broadly"
+    who = f"For {cause.who}" if cause.who else "For your customers as a whole"
     worth = fmt.money(cause.money_at_stake_month, currency)
     band = (
         f" (95 % CI {fmt.money(cause.money_ci_low, currency)} to "
@@ -89,8 +96,9 @@ def recommendation_sentence(cause: RootCause, currency: str) -> str:
         if cause.money_ci_low is not None and cause.money_ci_high is not None
         else ""
     )
+    action = cause.recommended_action.strip().rstrip(".")
     return (
-        f"{cause.recommended_action}: {who}; estimated effect {effect_text(cause)}; "
+        f"{action}. {who}. Estimated effect on {effect_text(cause)}; "
         f"{worth} per month to secure{band}."
     )
 
