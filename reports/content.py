@@ -200,6 +200,7 @@ class ReportReader:
             peer_curve=peer_curve,
             root_causes=causes,
             causes_tested=tested,
+            portfolio_merchants=self.portfolio_merchants(),
             channels=self.channels(merchant_id) if enough else [],
             channel_advice=self.channel_advice(merchant_id, peers) if enough else [],
             reasons=reasons,
@@ -424,6 +425,11 @@ class ReportReader:
             for r in rows
         ]
 
+    def portfolio_merchants(self) -> int:
+        """How many merchants the portfolio-wide figures pool (a count, never who)."""
+        table = self._require("dim_merchants")
+        return int(self.con.execute(f"select count(*) from {table}").fetchone()[0])
+
     def causes_tested(self, merchant_id: str) -> int:
         """How many candidate causes the analysis tested on this merchant's data."""
         table = self._table("insights.root_causes", ("merchant_id",))
@@ -464,12 +470,14 @@ class ReportReader:
         if not peers.merchants:
             return []
         advice: list[ChannelAdvice] = []
+        # Send-hour advice needs the hour's own effect to be clear, not just the best of many.
         best = self._table("insights.best_send_hour", (
             "channel", "best_hour", "best_hour_ci_low", "best_hour_ci_high", "uplift_abs",
             "uplift_ci_low", "uplift_ci_high", "p_value"))
         if best is not None:
             for r in self._rows(
-                f"select * from {best} where p_value < 0.05 order by uplift_abs desc nulls last",
+                f"""select * from {best} where p_value < 0.05 and uplift_ci_low > 0
+                    order by uplift_abs desc nulls last""",
                 [],
             ):
                 low, high = int(r["best_hour_ci_low"]), int(r["best_hour_ci_high"])
@@ -493,7 +501,12 @@ class ReportReader:
         fatigue = self._table("insights.fatigue_effect", (
             "threshold", "odds_ratio", "ci_low", "ci_high", "p_value"))
         if fatigue is not None:
-            for r in self._rows(f"select * from {fatigue} where p_value < 0.05", []):
+            # Advice only when contacts beyond the threshold clearly convert worse (odds ratio
+            # and its whole interval below 1); a threshold above which customers pay *more*
+            # is no reason to stop.
+            for r in self._rows(
+                f"select * from {fatigue} where p_value < 0.05 and ci_high < 1", []
+            ):
                 k = int(r["threshold"])
                 advice.append(ChannelAdvice(
                     channel="all channels",

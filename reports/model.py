@@ -149,6 +149,7 @@ class MerchantReport:
     curve: list[CurvePoint] = field(default_factory=list)
     peer_curve: list[CurvePoint] = field(default_factory=list)
     root_causes: list[RootCause] = field(default_factory=list)
+    portfolio_merchants: int = 0  # merchants pooled in portfolio-wide figures
     causes_tested: int = 0  # candidate causes tested on this merchant's data, clear or not
     channels: list[ChannelRow] = field(default_factory=list)
     channel_advice: list[ChannelAdvice] = field(default_factory=list)

@@ -91,16 +91,28 @@ def recommendation_sentence(cause: RootCause, currency: str) -> str:
     who = f"For {cause.who}" if cause.who else "For your customers as a whole"
     worth = fmt.money(cause.money_at_stake_month, currency)
     band = (
-        f" (95 % CI {fmt.money(cause.money_ci_low, currency)} to "
-        f"{fmt.money(cause.money_ci_high, currency)})"
+        f" (95 % CI {money_interval(cause, currency)})"
         if cause.money_ci_low is not None and cause.money_ci_high is not None
         else ""
     )
     action = cause.recommended_action.strip().rstrip(".")
     return (
-        f"{action}. {who}. Estimated effect on {effect_text(cause)}; "
+        f"{action}. {who}. Measured: {effect_text(cause)}; "
         f"{worth} per month to secure{band}."
     )
+
+
+def sentence(text: str) -> str:
+    """A phrase ending with exactly one full stop."""
+    return text.strip().rstrip(".:;") + "."
+
+
+def money_interval(cause: RootCause, currency: str) -> str:
+    """``12k EUR to 24k EUR``, or plain words when the analysis gave no interval."""
+    if cause.money_ci_low is None or cause.money_ci_high is None:
+        return "not estimated"
+    low, high = sorted((cause.money_ci_low, cause.money_ci_high))
+    return f"{fmt.money(low, currency)} to {fmt.money(high, currency)}"
 
 
 def _curve_table(curve: list[CurvePoint], peers: list[CurvePoint]) -> list[dict[str, float | int]]:
@@ -126,7 +138,8 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         count=fmt.count, percent=fmt.percent, money=fmt.money, day=fmt.day, days=fmt.days,
         kpi_value=kpi_value, certainty=certainty, effect_text=effect_text,
-        recommendation_sentence=recommendation_sentence,
+        recommendation_sentence=recommendation_sentence, sentence=sentence,
+        money_interval=money_interval,
     )
     return env
 
