@@ -576,13 +576,18 @@ def _roughen(comments: pd.Series, languages: np.ndarray, rng: np.random.Generato
     n = len(comments)
     w = rng.random(n)
     for language, typos in TYPOS.items():
-        in_lang = languages == language
-        which = rng.integers(len(typos), size=n)
-        for j, (right, wrong) in enumerate(typos):
-            rows = np.flatnonzero(in_lang & (w < 0.08) & (which == j))
+        # About 8 % of comments get one typo: each typo rule, in random order, takes a random
+        # half of the still untouched comments where its word occurs.
+        pending = np.flatnonzero((languages == language) & (w < 0.08))
+        for j in rng.permutation(len(typos)):
+            right, wrong = typos[j]
+            texts = comments.iloc[pending]
+            take = texts.str.contains(right, regex=False).to_numpy() & (
+                rng.random(pending.size) < 0.5)
+            rows = pending[take]
             if rows.size:
-                comments.iloc[rows] = comments.iloc[rows].str.replace(right, wrong, n=1,
-                                                                      regex=False)
+                comments.iloc[rows] = texts[take].str.replace(right, wrong, n=1, regex=False)
+                pending = pending[~take]
     lower = (w >= 0.08) & (w < 0.20)
     comments[lower] = comments[lower].str.lower()
     bare = (w >= 0.20) & (w < 0.28)
