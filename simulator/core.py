@@ -60,16 +60,17 @@ def simulate_dataset(out: Path, customers: int, seed: int, calls: int = 0,
     tick("collections", 1)
     res = build_and_run(pf, effects, hu)
     asm = Assembler(pf, res, effects, hu, rng)
-    counts: dict[str, int] = {}
-    # Files are written by a background thread while the next table is assembled (Arrow's
-    # writers release the GIL), which is most of the gain on two cores.
+    # Arrow columns are built and files written by a background thread while the next table is
+    # assembled (numpy and Arrow release the GIL): the second core's share of the work.
     writer = ThreadPoolExecutor(max_workers=1)
-    pending: list[Future] = []
+    jobs: dict[str, Future] = {}
 
-    def write(name: str, table: pa.Table) -> None:
-        table = conform(name, table)
-        counts[name] = table.num_rows
-        pending.append(writer.submit(_write, out, name, table, fmt))
+    def write(name: str, build: Callable[[], pa.Table]) -> None:
+        # at most one table waiting behind the one being written, to bound memory
+        waiting = [j for j in jobs.values() if not j.done()]
+        for job in waiting[:-1]:
+            job.result()
+        jobs[name] = writer.submit(_build_and_write, out, name, build, fmt)
 
     tick("tables", 1)
     write("merchants", merchants_table(pf))
@@ -84,13 +85,12 @@ def simulate_dataset(out: Path, customers: int, seed: int, calls: int = 0,
     write("experiments", asm.experiments())
     write("fx_rates", asm.fx_rates())
     fb, fb_cols = feedback_table(pf, res, np.random.default_rng(seed + 1), asm.contact_index)
-    write("feedback", fb)
+    write("feedback", lambda: fb)
     tick("calls", 1)
     call_tab, call_truth = calls_table(out, calls, pf, res, np.random.default_rng(seed + 2),
                                        asm.contact_index, progress=lambda: tick("call", 1))
-    write("calls", call_tab)
-    for job in pending:
-        job.result()
+    write("calls", lambda: call_tab)
+    counts = {name: job.result() for name, job in jobs.items()}
     writer.shutdown()
 
     tick("truth", 1)
@@ -141,6 +141,12 @@ def _prepare(out: Path) -> None:
         if (out / sub).exists():
             shutil.rmtree(out / sub)
     (out / "_truth.json").unlink(missing_ok=True)
+
+
+def _build_and_write(out: Path, name: str, build: Callable[[], pa.Table], fmt: str) -> int:
+    table = conform(name, build())
+    _write(out, name, table, fmt)
+    return table.num_rows
 
 
 def _write(out: Path, name: str, table: pa.Table, fmt: str) -> None:

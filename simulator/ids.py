@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-_QUADS = np.array([[48 + (q // 10**k) % 10 for k in (3, 2, 1, 0)] for q in range(10_000)],
-                  dtype=np.uint8)
+# "0".."99999" as fixed-width byte strings, per width 1..5: ids are assembled from groups of
+# up to five digits by table look-up into a record array, one memcpy-like pass per group.
+_DIGITS = np.stack([48 + (np.arange(100_000) // 10**k) % 10 for k in (4, 3, 2, 1, 0)],
+                   axis=1).astype(np.uint8)
+_GROUPS = {w: np.ascontiguousarray(_DIGITS[: 10**w, 5 - w:]).view(f"S{w}").ravel()
+           for w in range(1, 6)}
 
 
 def make_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.StringArray:
@@ -15,20 +19,18 @@ def make_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.StringArray:
     n = numbers.size
     if n and (numbers.min() < 0 or numbers.max() >= 10**width):
         raise ValueError(f"{prefix} ids need more than {width} digits")
-    head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
-    length = head.size + width
-    buf = np.empty((n, length), dtype=np.uint8)
-    buf[:, : head.size] = head
-    rest = numbers.copy()
-    pos = length
-    while pos > head.size:  # four digits per pass through a lookup table
-        take = min(4, pos - head.size)
-        chunk = _QUADS[rest % 10_000]
-        buf[:, pos - take: pos] = chunk[:, 4 - take:]
-        rest //= 10_000
-        pos -= take
+    sizes = [5] * (width // 5) + ([width % 5] if width % 5 else [])  # low groups first
+    fields = [("prefix", f"S{len(prefix)}")] + [
+        (f"g{i}", f"S{w}") for i, w in reversed(list(enumerate(sizes)))]
+    out = np.empty(n, dtype=fields)
+    out["prefix"] = prefix.encode("ascii")
+    rest = numbers
+    for i, w in enumerate(sizes):
+        out[f"g{i}"] = _GROUPS[w][rest % 10**w]
+        rest = rest // 10**w
+    length = len(prefix) + width
     offsets = np.arange(0, (n + 1) * length, length, dtype=np.int32)
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(buf.tobytes()))
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(out.view(np.uint8)))
 
 
 def take_strings(values: tuple[str, ...] | list[str], codes: np.ndarray) -> pa.Array:

@@ -101,13 +101,11 @@ class Portfolio:
     inst_seq: np.ndarray
     inst_due: np.ndarray
     inst_amount: np.ndarray
-    inst_amount_eur: np.ndarray
+    inst_at_checkout: np.ndarray  # first installment of pay-in-3/4, paid at purchase
     # first scheduled attempt (due <= END): -1 = succeeded, else failure reason index
     inst_has_attempt: np.ndarray
     inst_first_failure: np.ndarray
-    inst_first_at_us: np.ndarray
     inst_misaligned: np.ndarray  # due date in the days just before the next payday
-    inst_days_to_payday: np.ndarray
     inst_failed_cf: np.ndarray  # would the first attempt have failed if debited after payday
     fx: np.ndarray  # (currencies, days from START) EUR per unit
 
@@ -207,58 +205,39 @@ def build_portfolio(customers: int, rng: np.random.Generator, hu: HashUniform,
     disputed = rng.random(p) < np.where(defect_plan, effects.defect_dispute_rate,
                                         effects.base_dispute_rate)
 
-    # --- installments
+    # --- installments (compact types: ten million rows at full scale)
     total = int(count.sum())
-    inst_plan = np.repeat(np.arange(p), count)
+    inst_plan = np.repeat(np.arange(p, dtype=np.int32), count)
     first_inst = np.concatenate([[0], np.cumsum(count)[:-1]])
-    seq = np.arange(total) - first_inst[inst_plan] + 1
-    pt = ptype[inst_plan]
-    pday = purchase_day[inst_plan]
+    seq = (np.arange(total) - first_inst[inst_plan] + 1).astype(np.int16)
     biweekly = rng.random(p) < 0.7
-    due = np.select(
-        [pt == 0, (pt == 1) & biweekly[inst_plan], pt == 1, pt == 2],
-        [cal.add_months(pday, seq - 1), pday + 14 * (seq - 1), cal.add_months(pday, seq - 1),
-         pday + 30],
-        default=cal.add_months(pday, seq),
-    )
     cents = np.round(principal * 100).astype(np.int64)
     base_cents = cents // count
-    amount_cents = base_cents[inst_plan] + np.where(
-        seq == count[inst_plan], (cents - base_cents * count)[inst_plan], 0)
-    amount = amount_cents / 100.0
-    amount_eur_i = amount * rate[inst_plan]
-
-    # --- first scheduled attempt
+    last_extra = cents - base_cents * count
+    due = np.empty(total, dtype=np.int64)
+    amount = np.empty(total, dtype=np.float64)
+    failure = np.empty(total, dtype=np.int8)
+    misaligned = np.empty(total, dtype=bool)
+    failed_cf = np.empty(total, dtype=bool)
+    for lo in range(0, total, 2_000_000):  # blocks bound the temporaries' memory
+        rows = slice(lo, min(lo + 2_000_000, total))
+        ip, sq = inst_plan[rows], seq[rows]
+        pt = ptype[ip]
+        pday = purchase_day[ip]
+        # due = purchase date + some months + some days, by plan type (one calendar pass)
+        fortnightly = (pt == 1) & biweekly[ip]
+        months = np.where(pt == 3, sq, np.where((pt == 2) | fortnightly, 0, sq - 1))
+        days = np.where(pt == 2, 30, np.where(fortnightly, 14 * (sq.astype(np.int64) - 1), 0))
+        d = cal.add_months(pday, months) + days
+        due[rows] = d
+        amt = (base_cents[ip] + np.where(sq == count[ip], last_extra[ip], 0)) / 100.0
+        amount[rows] = amt
+        f, mis, cf = _first_debits(
+            lo, d, amt * rate[ip], pt, sq, method[ip], disputed[ip], risk[plan_customer[ip]],
+            plan_customer[ip], paydays, hu, effects)
+        failure[rows], misaligned[rows], failed_cf[rows] = f, mis, cf
     has = due <= cal.END
-    at_checkout = (pt <= 1) & (seq == 1)
-    cust_i = plan_customer[inst_plan]
-    lateness, to_next = timing_lateness(paydays, cust_i, due, effects)
-    misaligned = (lateness > 0) & ~at_checkout
-    key = np.arange(total, dtype=np.uint64)
-    u_fail, u_other = hu(1, key), hu(2, key)
-    failure = np.full(total, -1, dtype=np.int8)
-    meth = method[inst_plan]
-    wave = cal.month_index(due) == cal.month_index_of(effects.card_wave_month)
-    ce_rate = np.where(meth == 0, effects.card_expired_base_rate
-                       * np.where(wave, effects.card_wave_multiplier, 1.0), 0.0)
-    edge = ce_rate.copy()
-    failure[u_other < edge] = CARD_EXPIRED
-    for mth, table in OTHER_FAILURES.items():
-        for reason, rate_r in table.items():
-            low = edge
-            edge = np.where(meth == mth, edge + rate_r, edge)
-            failure[(meth == mth) & (u_other >= low) & (u_other < edge) & (failure < 0)] = reason
-    logit = BASE_IF_LOG_ODDS + risk[cust_i] + 0.3 * np.log(amount_eur_i / 80.0)
-    fails_now = u_fail < sigmoid(logit + effects.timing_log_odds_at_eve * lateness)
-    fails_cf = u_fail < sigmoid(logit)
-    failure[(failure < 0) & fails_now] = IF
-    dispute_from = np.where(pt <= 1, 2, 1)
-    failure[disputed[inst_plan] & (seq >= dispute_from[inst_plan])] = DISPUTED
-    failure[at_checkout] = -1
-    failure[~has] = -1
-    first_at = np.where(
-        at_checkout, purchased_us[inst_plan],
-        due * cal.DAY_US + rng.integers(2 * 60, 9 * 60, size=total) * 60_000_000)
+    at_checkout = (ptype[inst_plan] <= 1) & (seq == 1)
 
     return Portfolio(
         merchant_sector=sector, merchant_country=merchant_country, merchant_names=names,
@@ -272,12 +251,43 @@ def build_portfolio(customers: int, rng: np.random.Generator, hu: HashUniform,
         plan_type=ptype, plan_count=count, plan_method=method, plan_principal=principal,
         plan_currency=currency, plan_disputed=disputed, plan_first_inst=first_inst,
         inst_plan=inst_plan, inst_seq=seq, inst_due=due, inst_amount=amount,
-        inst_amount_eur=amount_eur_i, inst_has_attempt=has, inst_first_failure=failure,
-        inst_first_at_us=first_at, inst_misaligned=misaligned & has,
-        inst_days_to_payday=to_next, inst_failed_cf=(failure >= 0) & ~(
-            (failure == IF) & ~fails_cf),
+        inst_at_checkout=at_checkout, inst_has_attempt=has, inst_first_failure=failure,
+        inst_misaligned=misaligned & has, inst_failed_cf=failed_cf,
         fx=fx,
     )
+
+
+def _first_debits(offset: int, due: np.ndarray, amount_eur: np.ndarray, pt: np.ndarray,
+                  seq: np.ndarray, meth: np.ndarray, disputed: np.ndarray, risk: np.ndarray,
+                  cust: np.ndarray, paydays: np.ndarray, hu: HashUniform,
+                  effects: Effects) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Outcome of each installment's first debit: failure reason index (-1 = paid), whether its
+    date is misaligned with payday, and whether it would have failed debited after payday."""
+    n = due.size
+    at_checkout = (pt <= 1) & (seq == 1)
+    lateness, _ = timing_lateness(paydays, cust, due, effects)
+    misaligned = (lateness > 0) & ~at_checkout
+    key = np.arange(offset, offset + n, dtype=np.uint64)
+    u_fail, u_other = hu(1, key), hu(2, key)
+    failure = np.full(n, -1, dtype=np.int8)
+    wave = cal.month_index(due) == cal.month_index_of(effects.card_wave_month)
+    edge = np.where(meth == 0, effects.card_expired_base_rate
+                    * np.where(wave, effects.card_wave_multiplier, 1.0), 0.0)
+    failure[u_other < edge] = CARD_EXPIRED
+    for mth, table in OTHER_FAILURES.items():
+        for reason, rate_r in table.items():
+            low = edge
+            edge = np.where(meth == mth, edge + rate_r, edge)
+            failure[(meth == mth) & (u_other >= low) & (u_other < edge) & (failure < 0)] = reason
+    logit = BASE_IF_LOG_ODDS + risk + 0.3 * np.log(amount_eur / 80.0)
+    fails_now = u_fail < sigmoid(logit + effects.timing_log_odds_at_eve * lateness)
+    fails_cf = u_fail < sigmoid(logit)
+    failure[(failure < 0) & fails_now] = IF
+    dispute_from = np.where(pt <= 1, 2, 1)
+    failure[disputed & (seq >= dispute_from)] = DISPUTED
+    failure[at_checkout | (due > cal.END)] = -1
+    failed_cf = (failure >= 0) & ~((failure == IF) & ~fails_cf)
+    return failure, misaligned, failed_cf
 
 
 _OFFSETS: dict[str, np.ndarray] = {}

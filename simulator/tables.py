@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -41,6 +43,9 @@ from simulator.portfolio import (
 from simulator.rand import HashUniform
 
 TS = pa.timestamp("us", tz="UTC")
+# Tables are returned as builders: the numpy work is done by the caller's thread, the Arrow
+# columns (ids, casts) are built by the writer thread, in parallel with the next table.
+Builder = Callable[[], pa.Table]
 ATTEMPT_KINDS = ("scheduled", "retry", "customer_initiated", "agent_assisted", "agency")
 SOURCE_TO_KIND = np.array([1, 2, 3, 4])  # pay source -> attempt kind
 
@@ -84,9 +89,9 @@ def local_time_us(day: np.ndarray, tz: np.ndarray, minutes_of_day: np.ndarray) -
     return day * cal.DAY_US + local_to_utc_us(minutes_of_day * 60_000_000, tz, day)
 
 
-def merchants_table(pf: Portfolio) -> pa.Table:
+def merchants_table(pf: Portfolio) -> Builder:
     m = pf.merchant_sector.size
-    return pa.table({
+    return lambda: pa.table({
         "merchant_id": merchant_ids(np.arange(m)),
         "merchant_name": pa.array(pf.merchant_names),
         "sector": take_strings(SECTORS, pf.merchant_sector),
@@ -94,9 +99,9 @@ def merchants_table(pf: Portfolio) -> pa.Table:
     })
 
 
-def customers_table(pf: Portfolio) -> pa.Table:
+def customers_table(pf: Portfolio) -> Builder:
     n = pf.cust_country.size
-    return pa.table({
+    return lambda: pa.table({
         "customer_id": customer_ids(np.arange(n)),
         "country": take_strings(COUNTRIES, pf.cust_country),
         "timezone": take_strings(TIMEZONES, pf.cust_tz),
@@ -106,9 +111,9 @@ def customers_table(pf: Portfolio) -> pa.Table:
     })
 
 
-def plans_table(pf: Portfolio) -> pa.Table:
+def plans_table(pf: Portfolio) -> Builder:
     p = pf.plan_customer.size
-    return pa.table({
+    return lambda: pa.table({
         "plan_id": plan_ids(np.arange(p)),
         "customer_id": customer_ids(pf.plan_customer),
         "merchant_id": merchant_ids(pf.plan_merchant),
@@ -121,9 +126,9 @@ def plans_table(pf: Portfolio) -> pa.Table:
     })
 
 
-def installments_table(pf: Portfolio) -> pa.Table:
+def installments_table(pf: Portfolio) -> Builder:
     total = pf.inst_plan.size
-    return pa.table({
+    return lambda: pa.table({
         "installment_id": make_ids("I", np.arange(total), 10),
         "plan_id": plan_ids(pf.inst_plan),
         "sequence": pa.array(pf.inst_seq.astype(np.int64)),
@@ -149,7 +154,7 @@ class Assembler:
         self.plan_closed_day = close
 
     # --- payment attempts
-    def payment_attempts(self) -> pa.Table:
+    def payment_attempts(self) -> Builder:
         pf, res, rng = self.pf, self.res, self.rng
         ep, out = res.episodes, res.outcome
         inst_ep = res.inst_episode
@@ -157,9 +162,13 @@ class Assembler:
         # 1. first scheduled debits (none after the plan was closed)
         first = np.flatnonzero(pf.inst_has_attempt
                                & (pf.inst_due <= self.plan_closed_day[pf.inst_plan]))
-        at_checkout = (pf.plan_type[pf.inst_plan[first]] <= 1) & (pf.inst_seq[first] == 1)
+        at_checkout = pf.inst_at_checkout[first]
         failure = pf.inst_first_failure[first]
-        parts.append(dict(inst=first, at=pf.inst_first_at_us[first], amount=pf.inst_amount[first],
+        # debit batches run between 02:00 and 09:00 UTC; checkout payments at purchase time
+        batch_minute = 120 + (self.hu(3, first.astype(np.uint64)) * 420).astype(np.int64)
+        first_at = np.where(at_checkout, pf.plan_purchased_us[pf.inst_plan[first]],
+                            pf.inst_due[first] * cal.DAY_US + batch_minute * 60_000_000)
+        parts.append(dict(inst=first, at=first_at, amount=pf.inst_amount[first],
                           kind=np.where(at_checkout, 2, 0), failed=failure >= 0,
                           reason=failure.astype(np.int64)))
         # members of each episode (installment, episode), by episode
@@ -214,7 +223,7 @@ class Assembler:
         cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         n = cols["inst"].size
         self.attempt_count = n
-        return pa.table({
+        return lambda: pa.table({
             "attempt_id": make_ids("A", np.arange(n), 10),
             "installment_id": make_ids("I", cols["inst"], 10),
             "attempted_at": ts(cols["at"]),
@@ -226,11 +235,11 @@ class Assembler:
         })
 
     # --- contacts
-    def contacts(self) -> pa.Table:
+    def contacts(self) -> Builder:
         pf, res, rng, hu = self.pf, self.res, self.rng, self.hu
         ep, c = res.episodes, res.outcome.contacts
         # pre-due reminders on a share of installments
-        cand = np.flatnonzero(~((pf.plan_type[pf.inst_plan] <= 1) & (pf.inst_seq == 1))
+        cand = np.flatnonzero(~pf.inst_at_checkout
                               & (pf.inst_due - 2 >= cal.START) & (pf.inst_due - 2 <= cal.END))
         pick = cand[hu(950, cand.astype(np.uint64)) < 0.12]
         rc = pf.plan_customer[pf.inst_plan[pick]]
@@ -269,9 +278,6 @@ class Assembler:
         cols = {k: np.concatenate([reminders[k], dunning[k]]) for k in reminders}
         sent = local_time_us(cols["day"], cols["tz"], cols["hour"] * 60 + cols["minute"])
         sent += rng.integers(0, 60_000_000, sent.size)
-        order = np.argsort(sent, kind="stable")
-        cols = {k: v[order] for k, v in cols.items()}
-        sent = sent[order]
         n = sent.size
         ch = cols["channel"]
         lag = np.where(ch == LETTER, 2 * cal.DAY_US, rng.integers(2, 90, n) * 1_000_000)
@@ -285,7 +291,7 @@ class Assembler:
             "ep": cols["ep"], "t": cols["t"], "sent": sent, "channel": ch,
             "outcome": cols["outcome"], "cust": cols["cust"], "plan": cols["plan"],
         }
-        return pa.table({
+        return lambda: pa.table({
             "contact_id": make_ids("K", np.arange(n), 10),
             "customer_id": customer_ids(cols["cust"]),
             "plan_id": plan_ids(cols["plan"]),
@@ -307,12 +313,12 @@ class Assembler:
         })
 
     # --- arrangements
-    def arrangements(self) -> pa.Table:
+    def arrangements(self) -> Builder:
         res, rng = self.res, self.rng
         ep, a = res.episodes, res.outcome.arrangements
         n = a["ep"].size if a else 0
         if n == 0:
-            return _empty("arrangements")
+            return lambda: _empty("arrangements")
         e, t = a["ep"], a["t"]
         ci = self.contact_index
         # the call that produced a promise: same episode and day, a call
@@ -329,7 +335,7 @@ class Assembler:
                                          rng.integers(9 * 60, 17 * 60, n)))
         outstanding = self.pf.inst_amount[res.head[e]]
         self.arrangement_truth = {"ep": e, "kept": a["kept"]}
-        return pa.table({
+        return lambda: pa.table({
             "arrangement_id": make_ids("R", np.arange(n), 9),
             "customer_id": customer_ids(ep.cust[e]),
             "plan_id": plan_ids(ep.plan[e]),
@@ -340,11 +346,11 @@ class Assembler:
             "promised_date": dates(ep.open_day[e] + a["promised_t"]),
         })
 
-    def allocations(self) -> pa.Table:
+    def allocations(self) -> Builder:
         res, rng = self.res, self.rng
         ep, al = res.episodes, res.outcome.allocations
         if not al or al["ep"].size == 0:
-            return _empty("allocations")
+            return lambda: _empty("allocations")
         e, t, team, event = al["ep"], al["t"], al["team"], al["event"]
         assign = np.flatnonzero(event == 0)
         release = np.flatnonzero(event == 1)
@@ -366,7 +372,7 @@ class Assembler:
                                  rng.integers(20 * 60, 23 * 60, n))
         tt = team[a_order]
         self.allocation_truth = {"ep": ae, "team": tt, "t": t[a_order]}
-        return pa.table({
+        return lambda: pa.table({
             "allocation_id": make_ids("L", np.arange(n), 9),
             "plan_id": plan_ids(ep.plan[ae]),
             "team_id": take_strings([x for x, _ in TEAMS], tt),
@@ -375,17 +381,17 @@ class Assembler:
             "released_at": ts_nullable(released, has),
         })
 
-    def escalations(self) -> pa.Table:
+    def escalations(self) -> Builder:
         res, rng = self.res, self.rng
         ep, es = res.episodes, res.outcome.escalations
         if not es or es["ep"].size == 0:
-            return _empty("escalations")
+            return lambda: _empty("escalations")
         inside = ep.open_day[es["ep"]] + es["t"] <= cal.END
         e = es["ep"][inside]
         n = e.size
         order = np.lexsort((es["t"][inside], e))
         e, t, stage = e[order], es["t"][inside][order], es["stage"][inside][order]
-        return pa.table({
+        return lambda: pa.table({
             "escalation_id": make_ids("E", np.arange(n), 9),
             "plan_id": plan_ids(ep.plan[e]),
             "escalated_at": ts(local_time_us(ep.open_day[e] + t, np.full(n, 0),
@@ -394,7 +400,7 @@ class Assembler:
                                   stage),
         })
 
-    def experiments(self) -> pa.Table:
+    def experiments(self) -> Builder:
         ep = self.res.episodes
         inx = np.flatnonzero(ep.arm >= 0)
         order = np.lexsort((ep.open_day[inx], ep.plan[inx]))
@@ -403,18 +409,18 @@ class Assembler:
         rows = inx[first]
         n = rows.size
         assigned = ep.open_day[rows] * cal.DAY_US + 6 * cal.HOUR_US
-        return pa.table({
+        return lambda: pa.table({
             "plan_id": plan_ids(plans),
             "experiment_id": pa.array([self.effects.experiment_id] * n, type=pa.string()),
             "arm": take_strings(ARMS, ep.arm[rows]),
             "assigned_at": ts(assigned),
         })
 
-    def fx_rates(self) -> pa.Table:
+    def fx_rates(self) -> Builder:
         fx = self.pf.fx
         days = np.arange(cal.START, cal.END + 1)
         cur = np.repeat(np.arange(len(CURRENCIES)), days.size)
-        return pa.table({
+        return lambda: pa.table({
             "date": dates(np.tile(days, len(CURRENCIES))),
             "currency": take_strings(CURRENCIES, cur),
             "rate_to_reporting": pa.array(fx.reshape(-1)),

@@ -29,7 +29,7 @@ def _ci(x: float | None) -> float | None:
 
 
 def payday_timing(pf: Portfolio, effects: Effects) -> dict:
-    scheduled = pf.inst_has_attempt & ~((pf.plan_type[pf.inst_plan] <= 1) & (pf.inst_seq == 1))
+    scheduled = pf.inst_has_attempt & ~pf.inst_at_checkout
     mis = pf.inst_misaligned & scheduled
     al = ~pf.inst_misaligned & scheduled
     fail = pf.inst_first_failure >= 0
@@ -64,7 +64,7 @@ def payday_timing(pf: Portfolio, effects: Effects) -> dict:
 
 def customers_truth(pf: Portfolio) -> pa.Table:
     n = pf.cust_country.size
-    scheduled = pf.inst_has_attempt & ~((pf.plan_type[pf.inst_plan] <= 1) & (pf.inst_seq == 1))
+    scheduled = pf.inst_has_attempt & ~pf.inst_at_checkout
     cust = pf.plan_customer[pf.inst_plan]
     n_debits = np.bincount(cust[scheduled], minlength=n)
     n_mis = np.bincount(cust[scheduled & pf.inst_misaligned], minlength=n)
@@ -139,9 +139,9 @@ def fatigue(res: EpisodeResult, effects: Effects) -> dict:
     if comp and comp["ep"].size:
         key_c = c["ep"] * 1024 + c["t"]
         # complaints follow the contact they answer: count them by that contact's fatigue
-        fat_key = set((key_c[digital & fat] * 16 + c["channel"][digital & fat]).tolist())
+        fat_key = key_c[digital & fat] * 16 + c["channel"][digital & fat]
         ck = comp["ep"] * 1024 * 16 + comp["t"] * 16 + comp["channel"]
-        is_f = np.array([k in fat_key for k in ck.tolist()], dtype=bool)
+        is_f = np.isin(ck, fat_key)
         n_comp_f, n_comp_n = int(is_f.sum()), int((~is_f).sum())
     n_f, n_n = int((digital & fat & c["delivered"]).sum()), int(
         (digital & ~fat & c["delivered"]).sum())
@@ -235,7 +235,7 @@ def merchants(pf: Portfolio, effects: Effects) -> dict:
 
 
 def card_wave(pf: Portfolio, effects: Effects) -> dict:
-    scheduled = pf.inst_has_attempt & ~((pf.plan_type[pf.inst_plan] <= 1) & (pf.inst_seq == 1))
+    scheduled = pf.inst_has_attempt & ~pf.inst_at_checkout
     card = scheduled & (pf.plan_method[pf.inst_plan] == 0)
     in_wave = cal.month_index(pf.inst_due) == cal.month_index_of(effects.card_wave_month)
     expired = pf.inst_first_failure == CARD_EXPIRED
