@@ -50,7 +50,7 @@
 {%- endmacro %}
 
 {% macro hour_of(ts_expr) -%}
-    cast(extract(hour from {{ ts_expr }}) as integer)
+    cast({{ date_part_of('hour', ts_expr) }} as integer)
 {%- endmacro %}
 
 {#- Days-past-due bucket used by roll rates and the installment fact. -#}
@@ -100,4 +100,9 @@
     {%- for m in measure_names %}
     {{ given.get(m, '0') }} as {{ m }}{{ ',' if not loop.last }}
     {%- endfor %}
+{%- endmacro %}
+
+{#- A calendar field of a date or timestamp (ANSI EXTRACT; dbt has no cross-database macro). -#}
+{% macro date_part_of(part, expr) -%}
+    extract({{ part }} from {{ expr }})
 {%- endmacro %}

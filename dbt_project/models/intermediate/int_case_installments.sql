@@ -48,7 +48,8 @@ numbered as (
 )
 
 select
-    plan_id || '-' || cast(episode_number as {{ dbt.type_string() }}) as case_id,
+    {{ dbt.concat(['plan_id', "'-'", 'cast(episode_number as ' ~ dbt.type_string() ~ ')']) }}
+        as case_id,
     installment_id,
     plan_id,
     cast(episode_number as integer) as episode_number,

@@ -23,7 +23,9 @@ select
     cast(
         case
             when customers.birth_year is null then 'unknown'
-            else cast(cast(floor(customers.birth_year / 10) * 10 as integer) as varchar) || 's'
+            else {{ dbt.concat([
+                'cast(cast(floor(customers.birth_year / 10) * 10 as integer) as ' ~ dbt.type_string() ~ ')',
+                "'s'"]) }}
         end as varchar
     ) as birth_year_band,
     cast(customers.created_at as date) as created_date,

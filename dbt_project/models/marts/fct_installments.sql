@@ -31,7 +31,7 @@ select
     cast(status.installment_count as integer) as installment_count,
     cast(status.due_date as date) as due_date,
     {{ month_start('status.due_date') }} as due_month,
-    cast(extract(day from status.due_date) as integer) as due_day_of_month,
+    cast({{ date_part_of('day', 'status.due_date') }} as integer) as due_day_of_month,
     cast(status.amount as double) as amount,
     cast(status.amount_local as double) as amount_local,
     cast(status.first_attempt_status as varchar) as first_attempt_status,

@@ -10,7 +10,7 @@
     'merchant': 'merchant_id',
     'country': 'country',
     'team_type': 'team_type',
-    'experiment_arm': "experiment_id || ':' || experiment_arm",
+    'experiment_arm': dbt.concat(['experiment_id', "':'", 'experiment_arm']),
 } -%}
 
 with cases as (

@@ -25,7 +25,8 @@ texts as (
 )
 
 select
-    cast(reasons.source || ':' || reasons.source_id || ':' || reasons.reason as varchar)
+    cast({{ dbt.concat(['reasons.source', "':'", 'reasons.source_id', "':'", 'reasons.reason']) }}
+        as varchar)
         as reason_mention_id,
     cast(reasons.source as varchar) as source,
     cast(reasons.source_id as varchar) as source_id,

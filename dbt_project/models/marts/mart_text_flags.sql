@@ -22,7 +22,8 @@ texts as (
 )
 
 select
-    cast(flags.source || ':' || flags.source_id || ':' || flags.flag || ':' || flags.detail
+    cast({{ dbt.concat(['flags.source', "':'", 'flags.source_id', "':'", 'flags.flag', "':'",
+        'flags.detail']) }}
         as varchar) as flag_mention_id,
     cast(flags.source as varchar) as source,
     cast(flags.source_id as varchar) as source_id,

@@ -48,7 +48,7 @@ flag_lists as (
 
     select
         source_id as call_id,
-        {{ dbt.listagg("flag || ':' || detail", "', '", "order by flag, detail") }} as flags
+        {{ dbt.listagg(dbt.concat(['flag', "':'", 'detail']), "', '", "order by flag, detail") }} as flags
     from {{ ref('mart_text_flags') }}
     where source = 'call'
     group by source_id
