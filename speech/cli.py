@@ -49,7 +49,8 @@ def transcribe(data: DataDir = DEFAULT_DATA, model: ModelDir = None) -> None:
         ("recordings listed", summary.listed),
         ("transcribed now", summary.transcribed),
         ("skipped (already done)", summary.skipped),
-        ("failed", summary.failed),
+        ("failed", f"{summary.failed} ({summary.unchanged_failed} unchanged since last run)"
+         if summary.unchanged_failed else summary.failed),
         ("audio transcribed", f"{summary.audio_seconds:.0f} s"),
         ("real-time factor", f"{rtf:.1f}x" if rtf else "-"),
         ("feedback comments", summary.comments),

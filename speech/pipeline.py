@@ -33,6 +33,7 @@ class TranscribeSummary:
     listed: int = 0
     transcribed: int = 0
     skipped: int = 0
+    unchanged_failed: int = 0
     failed: int = 0
     audio_seconds: float = 0.0
     transcribe_wall_s: float = 0.0
@@ -71,7 +72,8 @@ def _transcribe_calls(data: Path, model: Path | None, summary: TranscribeSummary
     calls = calls.assign(call_id=calls["call_id"].astype(str)).drop_duplicates("call_id")
     summary.listed = len(calls)
     jobs, skipped = plan_jobs(calls, data, previous, spec)
-    summary.skipped = len(skipped)
+    summary.skipped = int((previous["call_id"].isin(skipped) & (previous["status"] == "ok")).sum())
+    summary.unchanged_failed = len(skipped) - summary.skipped
     if progress:
         progress(len(jobs), None)
     start = time.perf_counter()
@@ -84,11 +86,14 @@ def _transcribe_calls(data: Path, model: Path | None, summary: TranscribeSummary
         if row["status"] == "ok":
             summary.transcribed += 1
             summary.audio_seconds += row["duration_s"] or 0.0
-        else:
-            summary.failed += 1
-            summary.failures.append((row["call_id"], row["error"]))
     keep = previous[previous["call_id"].isin(skipped)].drop(columns=["customer_id", "audio_path"],
                                                              errors="ignore")
+    # A recording that failed before and has not changed still counts as failed: the dataset
+    # still has a bad recording, so the run still says so.
+    for frame in (keep, new):
+        for row in frame[frame["status"] == "failed"].itertuples():
+            summary.failed += 1
+            summary.failures.append((row.call_id, row.error))
     frames = [f for f in (keep, new) if not f.empty]
     merged = pd.concat(frames, ignore_index=True) if frames else new
     merged = merged.merge(calls[["call_id", "customer_id", "audio_path"]].astype(str),

@@ -226,24 +226,33 @@ def run_jobs(jobs: list[Job], model: ModelSpec, workers: int | None = None,
             yield row
 
 
+RETRYABLE = ("worker failed", "transcription error")
+
+
 def plan_jobs(calls: pd.DataFrame, data: Path, previous: pd.DataFrame,
               model: ModelSpec) -> tuple[list[Job], list[str]]:
-    """Which listed calls need transcribing, and which are already done (same hash and model)."""
+    """Which listed calls need transcribing, and which are already done.
+
+    Done means: the same audio (SHA-256) already has a row from the same model, whether it
+    succeeded or failed on its content (corrupt, silent, no speech): the same bytes would give
+    the same result. Files that are missing, empty or unsupported are checked again each run
+    (cheaply, without decoding), and crashes are retried.
+    """
     done = {
         (row.call_id, row.audio_sha256)
         for row in previous.itertuples()
-        if row.status == "ok" and row.model == model.name
+        if row.model == model.name and isinstance(row.audio_sha256, str)
+        and (row.status == "ok" or not str(row.error).startswith(RETRYABLE))
     }
     jobs, skipped = [], []
     languages = calls["language"] if "language" in calls else pd.Series(None, index=calls.index)
     for call_id, audio_path, language in zip(calls["call_id"], calls["audio_path"], languages,
                                              strict=True):
         call_id = str(call_id)
-        if audio_path is None or (isinstance(audio_path, float) and np.isnan(audio_path)) \
-                or not str(audio_path).strip():
+        if not isinstance(audio_path, str) or not audio_path.strip():
             jobs.append(Job(call_id, data, None, None, error="no audio_path listed in calls"))
             continue
-        path = data / str(audio_path)
+        path = data / audio_path
         sha = file_sha256(path) if path.is_file() else None
         if (call_id, sha) in done:
             skipped.append(call_id)

@@ -124,7 +124,7 @@ def build_speech_dataset(root: Path) -> tuple[Path, dict, dict, dict, dict]:
     pd.DataFrame(rows).to_parquet(data / "calls.parquet")
 
     rng = np.random.default_rng(11)
-    n = 2500
+    n = 1200
     true = np.array(REASON_CODES, dtype=object)[rng.integers(len(REASON_CODES), size=n)]
     languages = np.where(rng.random(n) < 0.3, "fr", "en")
     comments = feedback_comments(true, languages, rng)
