@@ -176,7 +176,8 @@ class ReportReader:
         enough = volume.cases >= MIN_CASES and volume.installments >= MIN_INSTALLMENTS
         note = "" if enough else (
             f"Between {fmt.day(period_start)} and {fmt.day(period_end)} your business had "
-            f"{volume.installments:,} installments and {volume.cases:,} collection cases. At "
+            f"{volume.installments:,} installments debited and {volume.cases:,} collection "
+            "cases. At "
             f"least {MIN_INSTALLMENTS:,} installments and {MIN_CASES} cases are needed before "
             "figures such as the recovery rate, or the effect of a change, can be told apart "
             "from chance. This report shows the figures we have; recommendations will follow "
@@ -212,26 +213,43 @@ class ReportReader:
     # --- marts ------------------------------------------------------------------------------------
 
     def volume(self, merchant_id: str) -> tuple[Volume, date | None, date | None]:
-        """How much business the report rests on, and the period it covers."""
-        installments = self._require("fct_installments")
-        kpis = self._table("mart_kpis_daily", ("cases_opened", "cases_overdue_amount"))
-        as_of = self.as_of_date()
-        row = self._rows(
-            f"""select count(*) as installments, count(distinct plan_id) as plans,
-                       count(distinct customer_id) as customers, min(due_date) as first_due
-                from {installments} where merchant_id = ? and is_due""",
-            [merchant_id],
-        )[0]
+        """How much business the report rests on, and the period it covers.
+
+        Read from aggregated marts only (no installment-level scan), so it costs the same at
+        any portfolio size: plans from ``dim_merchants``, debited installments and the first
+        due month from ``mart_payment_failures``, cases and overdue amount from
+        ``mart_kpis_daily``, and customers who fell behind from ``fct_collection_cases``.
+        """
+        merchants = self._require("dim_merchants")
+        plans = self.con.execute(
+            f"select coalesce(plans, 0) from {merchants} where merchant_id = ?", [merchant_id]
+        ).fetchone()[0]
+        installments, first_month = 0, None
+        failures = self._table("mart_payment_failures", ("due_month", "first_attempts"))
+        if failures is not None:
+            installments, first_month = self.con.execute(
+                f"""select coalesce(sum(first_attempts), 0), min(due_month)
+                    from {failures} where merchant_id = ?""",
+                [merchant_id],
+            ).fetchone()
         cases, overdue = 0, None
+        kpis = self._table("mart_kpis_daily", ("cases_opened", "cases_overdue_amount"))
         if kpis is not None:
             cases, overdue = self.con.execute(
                 f"""select coalesce(sum(cases_opened), 0), sum(cases_overdue_amount)
                     from {kpis} where merchant_id = ?""",
                 [merchant_id],
             ).fetchone()
-        volume = Volume(int(row["customers"]), int(row["plans"]), int(row["installments"]),
-                        int(cases), _num(overdue))
-        return volume, row["first_due"], as_of
+        customers_behind = 0
+        case_table = self._table("fct_collection_cases", ("merchant_id", "customer_id"))
+        if case_table is not None:
+            customers_behind = self.con.execute(
+                f"select count(distinct customer_id) from {case_table} where merchant_id = ?",
+                [merchant_id],
+            ).fetchone()[0]
+        volume = Volume(int(customers_behind), int(plans), int(installments), int(cases),
+                        _num(overdue))
+        return volume, first_month, self.as_of_date()
 
     def as_of_date(self) -> date | None:
         """The build's "today" (``mart_build_info``), which ends the data period."""

@@ -121,9 +121,9 @@ class Quote:
 class Volume:
     """How much of this merchant's business the report rests on."""
 
-    customers: int
+    customers_behind: int  # customers with at least one collection case
     plans: int
-    installments: int
+    installments: int  # installments whose first scheduled debit was attempted
     cases: int
     overdue_amount: float | None
 

@@ -127,12 +127,14 @@ def test_report_shows_the_figures_it_read(handmade_warehouse: Path) -> None:
            from mart_payment_failures where merchant_id = 'M03'""",
     ).r[0]
     assert f"{failures * 100:.1f} %" in text
-    plans = _read(
+    plans, debited = _read(
         handmade_warehouse,
-        """select count(distinct plan_id) as n from fct_installments
-           where merchant_id = 'M03' and is_due""",
-    ).n[0]
-    assert f"{plans:,} payment plans" in text
+        """select (select plans from dim_merchants where merchant_id = 'M03') as plans,
+                  (select sum(first_attempts) from mart_payment_failures
+                   where merchant_id = 'M03') as debited""",
+    ).iloc[0]
+    debited_text = f"the {int(debited):,} installments debited"
+    assert f"your {int(plans):,} payment plans and {debited_text}" in text
     # Its own quote names itself: allowed in its own report.
     assert "returned the parcel to Casa Verde" in text
 
@@ -146,7 +148,11 @@ def test_quote_naming_another_merchant_is_left_out(handmade_warehouse: Path) -> 
 def test_small_merchant_gets_a_plain_report(handmade_warehouse: Path) -> None:
     page = render_html(handmade_warehouse, "M12")
     assert "Too little data for recommendations" in page
-    assert "12 installments and 0 collection cases" in visible_text(page)
+    debited = _read(
+        handmade_warehouse,
+        "select sum(first_attempts) as n from mart_payment_failures where merchant_id = 'M12'",
+    ).n[0]
+    assert f"{int(debited)} installments debited and 0 collection cases" in visible_text(page)
     assert 'id="recommendations"' not in page
     assert "Offer payday-aligned debit dates" not in page
 

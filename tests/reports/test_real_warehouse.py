@@ -80,13 +80,15 @@ def test_headline_figures_equal_the_marts(small_warehouse: Path) -> None:
 
     volume = _query(
         small_warehouse,
-        """select count(distinct customer_id) as customers, count(distinct plan_id) as plans,
-                  count(*) as installments
-           from fct_installments where merchant_id = ? and is_due""",
+        """select (select count(distinct customer_id) from fct_collection_cases
+                   where merchant_id = $1) as behind,
+                  (select count(*) from fct_installments
+                   where merchant_id = $1 and first_attempt_status is not null) as debited""",
         [merchant.merchant_id],
     ).iloc[0]
-    assert (f"covers {volume.customers:,} of your customers, {volume.plans:,} payment plans "
-            f"and {volume.installments:,} installments") in text
+    assert (f"covers your {merchant.plans:,} payment plans and the {volume.debited:,} "
+            "installments debited so far") in text
+    assert f"{volume.behind:,} of your customers fell behind at least once" in text
     assert f"{int(mine.cases):,} times an installment went unpaid" in text
 
     curve = _query(
