@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.db import Filters, MissingInput, columns, find_table, read, require, where
 from analysis.stats import (
+    Z95,
     coefficient_draws,
     design,
     expit,
@@ -25,12 +26,17 @@ from analysis.stats import (
 FUNNEL_STEPS = ("delivered", "opened", "clicked", "replied", "promised", "paid")
 # Steps nested in the one before (an open needs a delivery); promised and paid relate to sent.
 NESTED_STEPS = ("delivered", "opened", "clicked", "replied")
-MODEL_SAMPLE = 300_000       # contacts per channel used to fit a regression
+MODEL_SAMPLE = 150_000       # contacts per channel used to fit a regression
 MIN_HOUR_SHARE = 0.01        # hours with fewer contacts than this share are not candidates
 MIN_CHANNEL_CONTACTS = 2_000
-DRAWS = 500
+DRAWS = 200
+PERMUTATIONS = 400
+BOOTSTRAP = 200
 FATIGUE_CAP = 6              # contacts_prev_7d shown as 0..5 and "6+"
 CONTROLS_CATEGORICAL = ["stage"]
+DIGITAL_CHANNELS = ("sms", "email", "push", "whatsapp", "chat", "social")
+DPD_EDGES = [-np.inf, 1, 3, 6, 10, 15, 30, 60, np.inf]
+FATIGUE_CONTROLS = ["stage", "channel", "dpd_bucket"]
 CONTROLS_NUMERIC = ["log_dpd", "log_amount"]
 
 
@@ -87,7 +93,7 @@ def _contacts_for_models(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd
               "days_past_due_at_send", "overdue_amount_at_send", "paid_within_n_days",
               "direction", "sent_at"]
     require(con, "fct_contacts", needed)
-    extra = [c for c in ("merchant_id",) if c in columns(con, "fct_contacts")]
+    extra = [c for c in ("merchant_id", "is_delivered") if c in columns(con, "fct_contacts")]
     total = con.execute(f"select count(*) from {find_table(con, 'fct_contacts')}").fetchone()[0]
     # A reproducible random sample by customer keeps every contact of a sampled customer, so
     # within-customer correlation stays visible to the cluster-robust errors.
@@ -127,9 +133,31 @@ def _standardised_rates(result, x: pd.DataFrame, hours: list[int], betas: np.nda
     return out
 
 
+def _smoothed_lift(hours: np.ndarray, paid: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per hour 0..23: the mean of ``paid`` (an outcome or its residual) over that hour and its
+    neighbours (weights 1/4, 1/2, 1/4) minus the overall mean. Responsiveness changes smoothly
+    over a day, so pooling neighbours finds a peak with more power than single hours."""
+    n = np.bincount(hours, weights=weights, minlength=24)
+    k = np.bincount(hours, weights=weights * paid, minlength=24)
+    kernel_n = 0.5 * n + 0.25 * (np.roll(n, 1) + np.roll(n, -1))
+    kernel_k = 0.5 * k + 0.25 * (np.roll(k, 1) + np.roll(k, -1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = kernel_k / kernel_n
+    return rate - k.sum() / n.sum()
+
+
 def send_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.DataFrame]:
-    """Effect of local send hour on payment within N days, and the best hour per channel."""
+    """Effect of local send hour on payment within N days, and the best hour per channel.
+
+    Per channel, over delivered outbound contacts: adjusted rates per hour (logit with stage, days
+    past due and amount); the best hour = the peak of the neighbour-smoothed rate; its lift =
+    rate at that hour minus the rate at all other hours, with a 95 % CI; its p-value from a
+    permutation test of the *maximum* smoothed lift (hours shuffled within stage), so choosing the
+    best of many hours does not inflate significance; the best hour's interval from a bootstrap.
+    """
     contacts = _contacts_for_models(con, filters)
+    if "is_delivered" in contacts:
+        contacts = contacts[contacts["is_delivered"].fillna(False).astype(bool)]
     effects, best = [], []
     rng = np.random.default_rng(7)
     for channel, frame in contacts.groupby("channel"):
@@ -137,14 +165,16 @@ def send_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.
             continue
         counts = frame["local_send_hour"].value_counts()
         hours = sorted(counts[counts >= max(30, MIN_HOUR_SHARE * len(frame))].index)
-        if len(hours) < 2:
+        if len(hours) < 3:
             continue
         frame = frame[frame["local_send_hour"].isin(hours)]
+        if len(frame) > MODEL_SAMPLE:
+            frame = frame.sample(MODEL_SAMPLE, random_state=0)
         result, x = _hour_model(frame, hours)
         betas = np.vstack([np.asarray(result.params), coefficient_draws(result, DRAWS, rng)])
         rates = _standardised_rates(result, x, hours, betas)
-        winners = np.asarray(hours)[rates[1:].argmax(axis=1)]
         raw = frame.groupby("local_send_hour")["paid"].agg(["size", "sum"])
+        best_row, prob_best = _best_hour(frame, hours, rng)
         for j, hour in enumerate(hours):
             effects.append({
                 "channel": channel, "local_send_hour": hour, "contacts": int(raw.loc[hour, "size"]),
@@ -152,41 +182,64 @@ def send_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.
                 "raw_rate": raw.loc[hour, "sum"] / raw.loc[hour, "size"],
                 "adjusted_rate": rates[0, j], "ci_low": np.quantile(rates[1:, j], 0.025),
                 "ci_high": np.quantile(rates[1:, j], 0.975),
-                "prob_best": float((winners == hour).mean()),
+                "prob_best": prob_best.get(hour, 0.0),
             })
-        best.append({"channel": channel, **_honest_best_hour(frame, hours, rng),
-                     "best_hour_ci_low": int(np.quantile(winners, 0.025)),
-                     "best_hour_ci_high": int(np.quantile(winners, 0.975))})
+        best.append({"channel": channel, **best_row})
     return {"send_hour_effect": pd.DataFrame(effects), "best_send_hour": pd.DataFrame(best)}
 
 
-def _honest_best_hour(frame: pd.DataFrame, hours: list[int], rng: np.random.Generator) -> dict:
-    """Pick the best hour on one half of customers; measure its effect on the other half."""
-    first = split_halves(frame["customer_id"], seed=11)
-    select, measure = frame[first], frame[~first]
-    result, x = _hour_model(select, hours)
-    rates = _standardised_rates(result, x, hours, np.asarray(result.params)[None, :])
-    best_hour = int(hours[int(rates[0].argmax())])
-    x = design(measure, CONTROLS_CATEGORICAL, CONTROLS_NUMERIC)
-    x["best_hour"] = (measure["local_send_hour"] == best_hour).astype(float).to_numpy()
-    fit = logit(measure["paid"], x, groups=measure["customer_id"].to_numpy())
-    ratio, low, high, p = odds_ratio(fit, "best_hour")
-    betas = np.vstack([np.asarray(fit.params), coefficient_draws(fit, DRAWS, rng)])
-    rows = x.sample(min(len(x), 2_000), random_state=0).to_numpy()
-    col = list(x.columns).index("best_hour")
-    rows[:, col] = 0.0
-    other = expit(rows @ betas.T).mean(axis=0)
-    rows[:, col] = 1.0
-    at_best = expit(rows @ betas.T).mean(axis=0)
-    uplift = at_best - other
-    return {
-        "best_hour": best_hour, "contacts": len(frame),
-        "contacts_at_best": int((frame["local_send_hour"] == best_hour).sum()),
-        "rate_best": at_best[0], "rate_other": other[0], "uplift_abs": uplift[0],
-        "uplift_ci_low": np.quantile(uplift[1:], 0.025),
-        "uplift_ci_high": np.quantile(uplift[1:], 0.975),
-        "odds_ratio": ratio, "or_ci_low": low, "or_ci_high": high, "p_value": p,
+def _best_hour(
+    frame: pd.DataFrame, hours: list[int], rng: np.random.Generator
+) -> tuple[dict, dict[int, float]]:
+    """Best hour, its lift over the other hours (CI), permutation p-value, bootstrap interval."""
+    hour = frame["local_send_hour"].to_numpy()
+    paid = frame["paid"].to_numpy(dtype=float)
+    allowed = np.isin(np.arange(24), hours)
+    # Work on residuals of a controls-only logit (stage, days past due, amount): the lift of an
+    # hour is then its excess payment rate among comparable contacts.
+    controls = design(frame, CONTROLS_CATEGORICAL, CONTROLS_NUMERIC)
+    baseline = logit(paid, controls).fittedvalues
+    residual = paid - np.asarray(baseline)
+    ones = np.ones(len(frame))
+    observed = np.where(allowed, _smoothed_lift(hour, residual, ones), -np.inf)
+    best_hour = int(np.argmax(observed))
+    # Permutation null of the maximum: shuffle hours within stage (keeps each stage's hour mix).
+    strata = frame["stage"].astype("category").cat.codes.to_numpy()
+    order = np.argsort(strata, kind="stable")
+    blocks = np.split(np.arange(len(order)), np.flatnonzero(np.diff(strata[order])) + 1)
+    sorted_hour, sorted_residual = hour[order], residual[order]
+    maxima = np.empty(PERMUTATIONS)
+    for b in range(PERMUTATIONS):
+        shuffled = sorted_hour.copy()
+        for block in blocks:
+            shuffled[block] = rng.permutation(shuffled[block])
+        maxima[b] = np.max(np.where(allowed, _smoothed_lift(shuffled, sorted_residual, ones),
+                                    -np.inf))
+    p_value = (1 + (maxima >= observed[best_hour]).sum()) / (PERMUTATIONS + 1)
+    # Bootstrap (Poisson weights) of the winning hour.
+    winners = np.array([
+        int(np.argmax(np.where(allowed, _smoothed_lift(
+            hour, residual, rng.poisson(1.0, len(frame)).astype(float)), -np.inf)))
+        for _ in range(BOOTSTRAP)])
+    at_best = hour == best_hour
+    k1, n1 = paid[at_best].sum(), at_best.sum()
+    k0, n0 = paid[~at_best].sum(), (~at_best).sum()
+    # Adjusted lift: excess of residuals at the best hour over the others (Welch interval).
+    diff = residual[at_best].mean() - residual[~at_best].mean()
+    se = np.sqrt(residual[at_best].var(ddof=1) / n1 + residual[~at_best].var(ddof=1) / n0)
+    low, high = diff - Z95 * se, diff + Z95 * se
+    x = controls.assign(best_hour=at_best.astype(float))
+    fit = logit(paid, x, groups=frame["customer_id"].to_numpy())
+    ratio, or_low, or_high, _ = odds_ratio(fit, "best_hour")
+    row = {
+        "best_hour": best_hour, "best_hour_ci_low": int(np.quantile(winners, 0.025)),
+        "best_hour_ci_high": int(np.quantile(winners, 0.975)),
+        "contacts": len(frame), "contacts_at_best": int(n1),
+        "rate_best": k1 / n1, "rate_other": k0 / n0, "uplift_abs": diff,
+        "uplift_ci_low": low, "uplift_ci_high": high,
+        "odds_ratio": ratio, "or_ci_low": or_low, "or_ci_high": or_high, "p_value": p_value,
     }
+    return row, {h: float((winners == h).mean()) for h in hours}
 
 
 def _complaints(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd.Series | None:
@@ -217,8 +270,16 @@ def _complaints(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd.Se
 
 
 def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.DataFrame]:
-    """Conversion and complaint rate by contacts in the past 7 days, and the fatigue threshold."""
+    """Conversion and complaint rate by contacts in the past 7 days, and the fatigue threshold.
+
+    Over delivered digital messages (calls and letters excluded: fatigue is about messages).
+    """
     contacts = _contacts_for_models(con, filters)
+    contacts = contacts[contacts["channel"].isin(DIGITAL_CHANNELS)]
+    if "is_delivered" in contacts:
+        contacts = contacts[contacts["is_delivered"].fillna(False).astype(bool)]
+    contacts = contacts.assign(dpd_bucket=pd.cut(
+        contacts["days_past_due_at_send"].astype(float), DPD_EDGES, right=False).astype(str))
     contacts["bucket"] = contacts["contacts_prev_7d"].clip(upper=FATIGUE_CAP).astype(int)
     complaint = _complaints(con, contacts)
     contacts["complaint"] = complaint.astype(int) if complaint is not None else np.nan
@@ -226,7 +287,7 @@ def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[st
         contacts=("paid", "size"), paid=("paid", "sum"), complaints=("complaint", "sum"))
     table["paid_rate"] = table["paid"] / table["contacts"]
     table["paid_ci_low"], table["paid_ci_high"] = wilson(table["paid"], table["contacts"])
-    x = design(contacts, ["stage", "channel"], CONTROLS_NUMERIC)
+    x = design(contacts, FATIGUE_CONTROLS, ["log_amount"])
     buckets = sorted(contacts["bucket"].unique())
     for b in buckets[1:]:
         x[f"bucket_{b}"] = (contacts["bucket"] == b).astype(float).to_numpy()
@@ -256,13 +317,13 @@ def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[st
 def _fatigue_threshold(contacts: pd.DataFrame, buckets: list[int]) -> dict:
     """Threshold k chosen on one half of customers (best step-model likelihood), OR on the other.
 
-    The model controls for stage, channel, days past due and amount, and for a linear trend in
-    the contact count, so the step measures a drop beyond k rather than the general tendency of
-    hard-to-collect customers to receive more contacts.
+    The model controls for stage, channel, days past due (in buckets, since the cadence makes the
+    contact count rise with days past due) and amount, so the step measures a drop beyond k
+    among comparable contacts.
     """
     first = split_halves(contacts["customer_id"], seed=23)
     select, measure = contacts[first], contacts[~first]
-    base = design(select, ["stage", "channel"], [*CONTROLS_NUMERIC, "contacts_prev_7d"])
+    base = design(select, FATIGUE_CONTROLS, ["log_amount"])
     best_k, best_ll = None, -np.inf
     for k in buckets[1:]:
         above = (select["bucket"] >= k).astype(float).to_numpy()
@@ -274,7 +335,7 @@ def _fatigue_threshold(contacts: pd.DataFrame, buckets: list[int]) -> dict:
             best_k, best_ll = k, ll
     if best_k is None:
         raise MissingInput("not enough contacts above any fatigue threshold")
-    x = design(measure, ["stage", "channel"], [*CONTROLS_NUMERIC, "contacts_prev_7d"])
+    x = design(measure, FATIGUE_CONTROLS, ["log_amount"])
     above = (measure["bucket"] >= best_k).astype(float).to_numpy()
     x["above"] = above
     fit = logit(measure["paid"], x, groups=measure["customer_id"].to_numpy())

@@ -28,6 +28,7 @@ from analysis.recovery import months_between
 from analysis.stats import coefficient_draws, design, expit, logit, odds_ratio, wilson
 
 MAX_SIGNAL_DAYS = 10      # longer failure-to-success gaps say little about the pay day
+SELF_PAYMENT_LAG = 2      # customers short of money pay within this many days of its arrival
 BEFORE_WINDOW = 15        # a debit 1..15 days before the next funding day is "before" it
 MODEL_SAMPLE = 400_000    # installments used to fit the regression (sampled by customer)
 DRAW_SAMPLE = 50_000      # before-debits used to propagate coefficient uncertainty
@@ -37,10 +38,10 @@ DAYS = 31
 
 
 def funding_votes(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Votes (customer_id, installment_id, day 1..31, weight) from every funding signal."""
+    """Votes (customer_id, plan_id, installment_id, day 1..31, weight) from every signal."""
     table = require(con, "fct_payment_attempts",
-                    ["installment_id", "customer_id", "attempted_at", "kind", "status",
-                     "failure_reason"])
+                    ["installment_id", "plan_id", "customer_id", "attempted_at", "kind",
+                     "status", "failure_reason"])
     clause, params = where(filters, columns(con, "fct_payment_attempts"), "attempted_at")
     return con.execute(
         f"""
@@ -51,7 +52,7 @@ def funding_votes(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
             where status = 'failed' and failure_reason = 'insufficient_funds'
             group by installment_id
         ), ordered as (
-            select a.customer_id, a.installment_id, a.kind, a.status,
+            select a.customer_id, a.plan_id, a.installment_id, a.kind, a.status,
                    cast(a.attempted_at as date) as day,
                    lag(a.status) over w as previous_status,
                    lag(a.failure_reason) over w as previous_reason,
@@ -59,23 +60,28 @@ def funding_votes(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFr
             from candidates a semi join rescued r on a.installment_id = r.installment_id
             window w as (partition by a.installment_id order by a.attempted_at, a.attempt_id)
         ), signals as (
-            select customer_id, installment_id, previous_day, day,
-                   datediff('day', previous_day, day) as length
+            -- a retry that succeeds after an insufficient-funds failure: money arrived in
+            -- between; a payment the customer makes after one: money arrived in the days before.
+            select customer_id, plan_id, installment_id,
+                   case when kind = 'retry' then previous_day + 1
+                        else day - {SELF_PAYMENT_LAG} end as first_day,
+                   day as last_day
             from ordered
             where status = 'succeeded' and previous_status = 'failed'
-              and previous_reason = 'insufficient_funds'
-              and kind in ('retry', 'customer_initiated', 'agent_assisted')
-              and datediff('day', previous_day, day) between 1 and {MAX_SIGNAL_DAYS}
+              and (kind in ('customer_initiated', 'agent_assisted')
+                   or (kind = 'retry' and previous_reason = 'insufficient_funds'
+                       and datediff('day', previous_day, day) between 1 and {MAX_SIGNAL_DAYS}))
         ), covered as (
-            select customer_id, installment_id, length,
-                   cast(unnest(generate_series(previous_day + 1, day, interval 1 day)) as date) as d
+            select customer_id, plan_id, installment_id,
+                   datediff('day', first_day, last_day) + 1 as length,
+                   cast(unnest(generate_series(first_day, last_day, interval 1 day)) as date) as d
             from signals
         ), days as (
-            select customer_id, installment_id, 1.0 / length as weight,
+            select customer_id, plan_id, installment_id, 1.0 / length as weight,
                    day(d) as dom, day(last_day(d)) as month_days
             from covered
         )
-        select customer_id, installment_id, c.day, sum(weight) as weight
+        select customer_id, plan_id, installment_id, c.day, sum(weight) as weight
         from days, (select unnest(range(1, 32)) as day) c
         where c.day = dom or (dom = month_days and c.day > dom)
         group by all
@@ -94,31 +100,33 @@ def infer_funding_days(votes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     """Per-customer funding day, and per-installment leave-one-out funding day.
 
     Returns (customers: customer_id, funding_day, signals, support) and
-    (loo: installment_id, loo_funding_day) for installments that produced a signal; a NaN
-    loo_funding_day means the customer has no other signal.
+    (loo: plan_id, loo_funding_day) for plans that produced a signal: the funding day from the
+    customer's signals on *other* plans. A plan's installments share a day of month, so a
+    signal from one of them would tie the funding day to that plan's own debit day; NaN means
+    the customer has no signal on another plan.
     """
     if votes.empty:
         empty = pd.DataFrame(columns=["customer_id", "funding_day", "signals", "support"])
-        return empty, pd.DataFrame(columns=["installment_id", "loo_funding_day"])
+        return empty, pd.DataFrame(columns=["plan_id", "loo_funding_day"])
     customer_codes, customers = pd.factorize(votes["customer_id"])
     matrix = np.zeros((len(customers), DAYS))
     np.add.at(matrix, (customer_codes, votes["day"].to_numpy() - 1), votes["weight"].to_numpy())
     funding = _mode_day(matrix)
     around = np.stack([(funding - 1 + k) % DAYS for k in (-1, 0, 1)], axis=1)
     support = np.take_along_axis(matrix, around, axis=1).sum(axis=1) / matrix.sum(axis=1)
-    signals = votes.groupby("customer_id")["installment_id"].nunique()
+    signals = votes.groupby("customer_id")["installment_id"].nunique()  # one signal per rescue
     table = pd.DataFrame({"customer_id": customers, "funding_day": funding, "support": support})
     table["signals"] = table["customer_id"].map(signals).astype(int)
 
-    inst_codes, installments = pd.factorize(votes["installment_id"])
-    own = np.zeros((len(installments), DAYS))
-    np.add.at(own, (inst_codes, votes["day"].to_numpy() - 1), votes["weight"].to_numpy())
-    owner = np.zeros(len(installments), dtype=int)
-    owner[inst_codes] = customer_codes
+    plan_codes, plans = pd.factorize(votes["plan_id"])
+    own = np.zeros((len(plans), DAYS))
+    np.add.at(own, (plan_codes, votes["day"].to_numpy() - 1), votes["weight"].to_numpy())
+    owner = np.zeros(len(plans), dtype=int)
+    owner[plan_codes] = customer_codes
     rest = matrix[owner] - own
     has_rest = rest.max(axis=1) > 1e-9
     loo = np.where(has_rest, _mode_day(np.clip(rest, 0, None)), np.nan)
-    return table, pd.DataFrame({"installment_id": installments, "loo_funding_day": loo})
+    return table, pd.DataFrame({"plan_id": plans, "loo_funding_day": loo})
 
 
 def days_before_funding(due: pd.Series, funding_day: pd.Series) -> np.ndarray:
@@ -140,7 +148,8 @@ def recommended_debit_day(funding_day: np.ndarray) -> np.ndarray:
 
 
 def _installments(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    needed = ["installment_id", "customer_id", "merchant_id", "plan_type", "payment_method",
+    needed = ["installment_id", "plan_id", "customer_id", "merchant_id", "plan_type",
+              "payment_method",
               "sequence", "due_date", "amount", "first_attempt_status"]
     table = require(con, "fct_installments", needed)
     clause, params = where(filters, columns(con, "fct_installments"), "due_date")
@@ -163,8 +172,8 @@ def debit_timing(
     months = months_between(pd.to_datetime(installments["due_date"]).min().date(),
                             pd.to_datetime(installments["due_date"]).max().date())
     data = installments.merge(customers[["customer_id", "funding_day"]], on="customer_id")
-    data = data.merge(loo, on="installment_id", how="left")
-    own_signal = data["installment_id"].isin(set(loo["installment_id"]))
+    data = data.merge(loo, on="plan_id", how="left")
+    own_signal = data["plan_id"].isin(set(loo["plan_id"]))
     data["classify_day"] = np.where(own_signal, data["loo_funding_day"], data["funding_day"])
     data = data.dropna(subset=["classify_day"])
     data["days_before_funding"] = days_before_funding(

@@ -103,6 +103,29 @@ def merchant_anomalies(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
         tested["source"] = "installments due"
         tested["excess_defaults"] = tested["events"] - tested["base"] * tested["peer_rate"]
         frames.append(tested)
+    plans = con.execute(
+        f"""select merchant_id, count(distinct plan_id) filter (
+                   where first_attempt_failure_reason = 'disputed') as events,
+                   count(distinct plan_id) as base
+            from {require(con, 'fct_installments', ['plan_id', 'first_attempt_failure_reason'])}
+            {where(Filters(country=filters.country, plan_type=filters.plan_type,
+                           date_from=filters.date_from, date_to=filters.date_to),
+                   columns(con, "fct_installments"), "due_date")[0] or "where true"}
+              and is_due group by merchant_id""",
+        where(Filters(country=filters.country, plan_type=filters.plan_type,
+                      date_from=filters.date_from, date_to=filters.date_to),
+              columns(con, "fct_installments"), "due_date")[1]).df()
+    plans = plans[plans["base"] >= MIN_MERCHANT_BASE].reset_index(drop=True)
+    if len(plans) >= 5 and plans["events"].sum() > 0:
+        tested = pd.concat([plans, peer_test(plans["events"], plans["base"])], axis=1)
+        tested["metric"] = "disputed_plan_share"
+        tested["source"] = "plans with a first debit failed for reason disputed"
+        defaults = tested["merchant_id"].map(per_merchant["events"]).fillna(0)
+        excess_plans = tested["events"] - tested["base"] * tested["peer_rate"]
+        # A disputed plan defaults on its remaining installments: count them as excess defaults.
+        per_plan = defaults / tested["events"].clip(lower=1)
+        tested["excess_defaults"] = excess_plans * per_plan.clip(upper=4)
+        frames.append(tested)
     disputes, source = _dispute_counts(con, Filters(country=filters.country,
                                                     plan_type=filters.plan_type,
                                                     date_from=filters.date_from,

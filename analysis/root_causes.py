@@ -181,27 +181,30 @@ def _experiments(results: pd.DataFrame, overdue_month: dict[str, float]) -> list
     return rows
 
 
-def _allocation(performance: pd.DataFrame, overdue_month: dict[str, float]) -> list[dict]:
+def _allocation(comparison: pd.DataFrame, overdue_month: dict[str, float]) -> list[dict]:
     rows = []
-    for r in performance.dropna(subset=["lift_vs_reference"]).itertuples():
+    for r in comparison.dropna(subset=["diff_vs_reference"]).itertuples():
         volume = overdue_month.get(r.team_type, 0.0)
+        worse = r.diff_vs_reference < 0
         rows.append({
-            "cause_id": f"team_type:{r.team_type}", "test_id": f"team_type:{r.team_type}",
-            "title": (f"{r.team_type} recovers {'less' if r.lift_vs_reference < 0 else 'more'} "
-                      f"than {r.reference} on comparable cases"),
+            "cause_id": f"team_type:{r.team_type}:{r.stage}",
+            "test_id": f"team_type:{r.team_type}:{r.stage}",
+            "title": (f"{r.team_type} cures {'fewer' if worse else 'more'} cases than "
+                      f"{r.reference} at the same stage ({r.stage.replace('_', ' ')})"),
             "category": "allocation", "scope": "portfolio", "merchant_id": None,
-            "effect_metric": "adjusted_lift_in_recovered_share",
-            "effect_size": r.lift_vs_reference, "ci_low": r.lift_ci_low,
-            "ci_high": r.lift_ci_high, "p_value": r.p_value, "customers_affected": r.cases,
-            "money_at_stake_month": abs(r.lift_vs_reference) * volume,
+            "effect_metric": "diff_in_cure_rate_90d_after_assignment",
+            "effect_size": r.diff_vs_reference, "ci_low": r.diff_ci_low,
+            "ci_high": r.diff_ci_high, "p_value": r.p_value,
+            "customers_affected": r.allocations,
+            "money_at_stake_month": abs(r.diff_vs_reference) * volume,
             "money_ci_low": np.nan, "money_ci_high": np.nan,
-            "recommended_action": (f"Shift comparable cases from {r.team_type} to {r.reference}."
-                                   if r.lift_vs_reference < 0 else
-                                   f"Allocate more comparable cases to {r.team_type}."),
-            "evidence": (f"Recovery rate {r.recovery_rate:.1%} on {r.cases:,} cases; cost per "
-                         f"unit recovered {r.cost_per_unit_recovered:.2f}; adjusted lift vs "
-                         f"{r.reference} {r.lift_vs_reference:+.1%} (95% CI {r.lift_ci_low:+.1%} "
-                         f"to {r.lift_ci_high:+.1%})."),
+            "recommended_action": (f"Shift cases at this stage from {r.team_type} to "
+                                   f"{r.reference}." if worse else
+                                   f"Allocate more cases at this stage to {r.team_type}."),
+            "evidence": (f"Cured within 90 days of assignment: {r.cure_rate_90d:.1%} of "
+                         f"{r.allocations:,} allocations vs the reference's; difference "
+                         f"{r.diff_vs_reference:+.1%} (95% CI {r.diff_ci_low:+.1%} to "
+                         f"{r.diff_ci_high:+.1%})."),
         })
     return rows
 
@@ -224,8 +227,8 @@ def rank_root_causes(tables: dict[str, pd.DataFrame], context: dict[str, object]
         rows += _waves(tables["failure_waves"])
     if "experiments" in tables:
         rows += _experiments(tables["experiments"], context.get("experiment_overdue_month", {}))
-    if "allocation_performance" in tables:
-        rows += _allocation(tables["allocation_performance"], context.get("team_overdue_month", {}))
+    if "allocation_comparison" in tables:
+        rows += _allocation(tables["allocation_comparison"], context.get("team_overdue_month", {}))
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"])
     out = out.loc[:, ~out.columns.duplicated()]
     if out.empty:

@@ -124,6 +124,8 @@ STEPS: list[tuple[str, Step]] = [
     ("segments and next-best action", _segments),
     ("allocation",
      lambda c: {"allocation_performance": scoring.allocation_performance(c.con, c.filters)}),
+    ("team comparison",
+     lambda c: {"allocation_comparison": scoring.allocation_comparison(c.con, c.filters)}),
     ("root causes", _root_causes),
 ]
 

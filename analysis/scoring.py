@@ -17,7 +17,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from analysis.db import Filters, MissingInput, columns, find_table, require, where
-from analysis.stats import Z95, design, ratio_ci, wilson
+from analysis.stats import Z95, design, ratio_ci, two_proportion_test, wilson
 
 TRAIN_SAMPLE = 200_000
 VALIDATION_SHARE = 0.25        # the latest quarter of eligible cases (by opening date) validates
@@ -90,7 +90,7 @@ def propensity(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd
         return x
 
     model = CalibratedClassifierCV(
-        HistGradientBoostingClassifier(max_iter=200, learning_rate=0.08,
+        HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1,
                                        categorical_features="from_dtype", random_state=0),
         method="isotonic", cv=3)
     y_train = train["cured_within_30d"].astype(int).to_numpy()
@@ -251,3 +251,60 @@ def allocation_performance(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
             out.loc[i, ["lift_vs_reference", "lift_ci_low", "lift_ci_high", "p_value"]] = [
                 beta, beta - Z95 * se, beta + Z95 * se, fit.pvalues[term]]
     return out
+
+
+STAGE_EDGES = [0, 30, 90, 100_000]
+STAGE_LABELS = ["dpd_0_29", "dpd_30_89", "dpd_90_plus"]
+FOLLOW_UP_DAYS = 90
+
+
+def allocation_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Team types compared on comparable cases: cure within 90 days of the assignment, by stage.
+
+    Each allocation is placed in the stage (days since its case opened) at which it was made;
+    within a stage every team type is compared to that stage's most used one, so a team that
+    only receives old debts is never compared with one that receives fresh ones. Allocations
+    whose 90-day follow-up is not over at the as-of date are left out.
+    """
+    allocations = require(con, "stg_allocations", ["plan_id", "team_type", "assigned_at"])
+    cases = require(con, "fct_collection_cases", ["plan_id", "opened_date", "closed_date",
+                                                  "outcome", "merchant_id", "overdue_amount"])
+    clause, params = where(filters, columns(con, "fct_collection_cases"), "opened_date", "c")
+    info = con.execute(
+        f"""
+        select a.team_type,
+               datediff('day', c.opened_date, cast(a.assigned_at as date)) as days_open,
+               case when c.outcome = 'cured' and c.closed_date
+                         <= cast(a.assigned_at as date) + {FOLLOW_UP_DAYS} then 1 else 0 end
+                   as cured_90d
+        from {allocations} a
+        join {cases} c on c.plan_id = a.plan_id
+         and cast(a.assigned_at as date) >= c.opened_date
+         and (c.closed_date is null or cast(a.assigned_at as date) <= c.closed_date)
+        {clause + ' and' if clause else 'where'}
+            cast(a.assigned_at as date) + {FOLLOW_UP_DAYS}
+                <= (select max(as_of_date) from {require(con, 'mart_build_info')})
+        """, params).df()
+    if info.empty:
+        raise MissingInput("no allocation with a complete 90-day follow-up")
+    info["stage"] = pd.cut(info["days_open"], STAGE_EDGES, right=False, labels=STAGE_LABELS)
+    rows = []
+    for stage, group in info.groupby("stage", observed=True):
+        counts = group.groupby("team_type")["cured_90d"].agg(["size", "sum"])
+        counts = counts[counts["size"] >= 30]
+        if len(counts) < 2:
+            continue
+        reference = counts["size"].idxmax()
+        k0, n0 = counts.loc[reference, "sum"], counts.loc[reference, "size"]
+        for team, (n1, k1) in counts[["size", "sum"]].iterrows():
+            low, high = wilson([k1], [n1])
+            diff, d_low, d_high, p = (two_proportion_test(k1, n1, k0, n0) if team != reference
+                                      else (np.nan,) * 4)
+            rows.append({"stage": str(stage), "team_type": team, "reference": reference,
+                         "allocations": int(n1), "cured_90d": int(k1), "cure_rate_90d": k1 / n1,
+                         "ci_low": float(low[0]), "ci_high": float(high[0]),
+                         "diff_vs_reference": diff, "diff_ci_low": d_low,
+                         "diff_ci_high": d_high, "p_value": p})
+    if not rows:
+        raise MissingInput("no stage has two team types with enough allocations")
+    return pd.DataFrame(rows)

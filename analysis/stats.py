@@ -76,7 +76,8 @@ def design(
                      .rename(column))
     matrix = pd.concat(parts, axis=1)
     # Drop constant dummy columns (a level absent from this subset) to keep the fit identifiable.
-    keep = [c for c in matrix.columns if c == "const" or matrix[c].std() > 0]
+    spread = matrix.max() - matrix.min()
+    keep = [c for c in matrix.columns if c == "const" or spread[c] > 1e-9]
     return matrix[keep]
 
 
