@@ -384,19 +384,19 @@ KPI_DEFINITIONS: dict[str, Kpi] = {
                            "their overdue amount at day 6."),
     "cure_rate": Kpi("Cure rate", "cases_cured", "cases_opened", "rate", True,
                      "Cases that reached nothing overdue / cases opened."),
-    "realization_d30": Kpi("Realization 30 d", "realized_d30_amount",
+    "realization_d30": Kpi("Realized 30 d", "realized_d30_amount",
                            "realization_d30_overdue_amount", "rate", True,
                            "Share of overdue amount received within 30 days of opening (cases at "
                            "least 30 days old)."),
-    "realization_d60": Kpi("Realization 60 d", "realized_d60_amount",
+    "realization_d60": Kpi("Realized 60 d", "realized_d60_amount",
                            "realization_d60_overdue_amount", "rate", True,
                            "Share of overdue amount received within 60 days of opening."),
-    "realization_d90": Kpi("Realization 90 d", "realized_d90_amount",
+    "realization_d90": Kpi("Realized 90 d", "realized_d90_amount",
                            "realization_d90_overdue_amount", "rate", True,
                            "Share of overdue amount received within 90 days of opening."),
-    "days_outstanding": Kpi("Days outstanding", "late_paid_amount_days", "late_paid_amount",
-                            "days", False, "Amount-weighted mean days from due date to full "
-                            "payment, over installments paid late."),
+    "days_outstanding": Kpi("Avg days late", "late_paid_amount_days", "late_paid_amount",
+                            "days", False, "Average days outstanding: amount-weighted mean "
+                            "days from due date to full payment, over installments paid late."),
     "litigation_rate": Kpi("Litigation rate", "litigation_escalated_cases",
                            "litigation_observed_cases", "rate", False,
                            "Cases escalated to litigation, debt sale or write-off / cases old "
@@ -406,8 +406,10 @@ KPI_DEFINITIONS: dict[str, Kpi] = {
                              "promises due."),
     "contacts_per_case": Kpi("Contacts / case", "case_contacts", "cases_opened", "count", False,
                              "Contacts sent while the case was open / cases opened."),
-    "right_party_rate": Kpi("Right-party rate", "right_party_calls", "calls_dialled",
-                            "rate", True, "Calls reaching the customer / calls dialled."),
+    "right_party_rate": Kpi("RPC rate", "right_party_calls", "calls_dialled",
+                            "rate", True,
+                            "Right-party contact rate: calls reaching the customer / calls "
+                            "dialled."),
     "cost_to_collect": Kpi("Cost to collect", "collection_cost", "cases_recovered_amount",
                            "rate", False, "Contact and allocation cost / amount recovered."),
 }
@@ -747,10 +749,10 @@ def transcript_counts() -> pd.DataFrame:
                       f"FROM {table} GROUP BY ALL ORDER BY calls DESC")
 
 
-def highlight(text: str, quote: str | None) -> str:
+def highlight(text: str | None, quote: str | None) -> str:
     """The transcript as Markdown, with the supporting quote highlighted (and nothing else)."""
-    escaped = _escape_markdown(text or "")
-    if quote:
+    escaped = _escape_markdown(text if isinstance(text, str) else "")
+    if isinstance(quote, str) and quote.strip():
         target = _escape_markdown(quote.strip())
         if target and target in escaped:
             return escaped.replace(target, f":orange-background[**{target}**]", 1)

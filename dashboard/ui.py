@@ -61,6 +61,7 @@ def _slug(text: str) -> str:
 def table(frame: pd.DataFrame, name: str, *, height: int | None = None,
           column_config: dict | None = None) -> None:
     """Show an aggregated table with a CSV download of exactly what is shown."""
+    frame = _dates_as_dates(frame)
     st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto",
                  column_config=column_config)
     st.download_button(
@@ -71,6 +72,23 @@ def table(frame: pd.DataFrame, name: str, *, height: int | None = None,
         key=f"csv-{_slug(name)}",
         icon=":material/download:",
     )
+
+
+def _dates_as_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB DATE columns arrive as midnight timestamps; show them as plain dates."""
+    converted = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None and (
+            values.dropna() == values.dropna().dt.normalize()
+        ).all():
+            converted[column] = values.dt.date
+    return frame.assign(**converted) if converted else frame
+
+
+def day(value: object) -> str:
+    """A date or timestamp as YYYY-MM-DD (empty when missing)."""
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def chart(figure: go.Figure, key: str) -> None:

@@ -18,7 +18,9 @@ with ui.section("Recommendation report",
     merchants = list(names)
     preselected = filters.merchants[0] if filters.merchants else merchants[0]
     merchant = st.selectbox("Merchant", merchants, index=merchants.index(preselected),
-                            format_func=lambda m: f"{names[m]} ({m})", key="merchant-report")
+                            format_func=lambda m: f"{names[m]} ({m})",
+                            # a new global merchant filter resets the choice to that merchant
+                            key=f"merchant-report-{'-'.join(filters.merchants)}")
     report = queries.merchant_report(merchant)
     if report.html is None:
         st.info(f"No report for {names[merchant]} yet: run `relance report --all` to write "

@@ -31,8 +31,8 @@ with ui.section("Transcripts",
     calls = ui.require_rows(queries.transcripts(search, reason, filters), "transcripts")
     st.caption(f"{len(calls)} call(s) shown (at most {queries.TRANSCRIPT_LIMIT}).")
     for call in calls.itertuples():
-        title = (f"{call.call_id} · {call.call_date} · {call.reason or 'no reason found'} · "
-                 f"{call.duration_s:.0f} s")
+        reason = call.reason if isinstance(call.reason, str) else "no reason found"
+        title = f"{call.call_id} · {ui.day(call.call_date)} · {reason} · {call.duration_s:.0f} s"
         with st.expander(title):
             st.markdown(queries.highlight(call.text, call.quote))
             audio = queries.audio_file(call.audio_path)

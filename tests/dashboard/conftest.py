@@ -1,9 +1,9 @@
 """Fixtures for the dashboard tests: a real warehouse with everything the pages read.
 
-``dashboard_setup`` simulates a small dataset with two recorded calls, transcribes and mines it
-with the real Whisper model, builds the warehouse with dbt, runs the insight engine and writes the
-merchants' HTML reports, once per session. The pages are then tested against exactly what a user
-gets from the pipeline.
+``dashboard_setup`` simulates a small dataset with a recorded call, transcribes and mines it with
+the real Whisper model, builds the warehouse with dbt and runs the insight engine, once per
+session; ``merchant_reports`` writes the merchants' HTML reports beside it. The pages are then
+tested against exactly what a user gets from the pipeline.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from dashboard.settings import REPORTS_ENV, WAREHOUSE_ENV
 
 CUSTOMERS = 2_500
-CALLS = 2
+CALLS = 1
 SEED = 23
 
 
@@ -32,7 +32,6 @@ class DashboardSetup:
 @pytest.fixture(scope="session")
 def dashboard_setup(tmp_path_factory: pytest.TempPathFactory) -> DashboardSetup:
     from analysis import run_all
-    from reports.writer import write_reports
     from simulator import simulate_dataset
     from speech.pipeline import transcribe_dataset
     from warehouse import build_warehouse
@@ -44,9 +43,16 @@ def dashboard_setup(tmp_path_factory: pytest.TempPathFactory) -> DashboardSetup:
     warehouse = root / "warehouse.duckdb"
     build_warehouse(data=dataset, warehouse=warehouse)
     run_all(warehouse)
-    reports = root / "reports"
-    write_reports(warehouse, None, ("html",), reports)
-    return DashboardSetup(dataset, warehouse, reports)
+    return DashboardSetup(dataset, warehouse, root / "reports")
+
+
+@pytest.fixture(scope="session")
+def merchant_reports(dashboard_setup: DashboardSetup) -> Path:
+    """Every merchant's HTML report, as `relance report --all --format html` writes them."""
+    from reports.writer import write_reports
+
+    write_reports(dashboard_setup.warehouse, None, ("html",), dashboard_setup.reports)
+    return dashboard_setup.reports
 
 
 @pytest.fixture

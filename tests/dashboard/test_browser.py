@@ -18,7 +18,9 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, quote_plus, urlencode
 
+import duckdb
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -54,14 +56,14 @@ def wait_healthy(url: str, server: subprocess.Popen, timeout: float = 90) -> Non
 
 
 @pytest.fixture(scope="module")
-def server(dashboard_setup, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+def server(dashboard_setup, merchant_reports, tmp_path_factory) -> Iterator[tuple[str, Path]]:
     """`relance dashboard` on a free port, over a copy of the pipeline's warehouse."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps`")
     folder = tmp_path_factory.mktemp("served")
     warehouse = folder / "warehouse.duckdb"
     shutil.copy(dashboard_setup.warehouse, warehouse)
-    shutil.copytree(dashboard_setup.reports, folder / "reports")
+    shutil.copytree(merchant_reports, folder / "reports")
     port = free_port()
     relance = Path(sys.executable).with_name("relance")
     process = subprocess.Popen(
@@ -132,6 +134,43 @@ def test_every_page_in_chromium(server, browser) -> None:
     # the Merchants page embeds the written report
     load(page, f"{url}/merchants", 0)
     page.wait_for_selector("iframe", timeout=30_000)
+    page.close()
+
+
+def test_voice_page_plays_the_recording(server, browser) -> None:
+    url, warehouse = server
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        first, last = con.execute("SELECT min(date_day), max(date_day) FROM mart_kpis_daily"
+                                  ).fetchone()
+    page = browser.new_page()
+    load(page, f"{url}/voice?period={first}&period={last}", PAGES["voice"])
+    page.locator('[data-testid="stExpander"] summary').first.click()
+    page.wait_for_selector("audio", state="attached", timeout=30_000)
+    assert page.locator('[data-testid="stExpander"] mark, '
+                        '[data-testid="stExpander"] span[class*="background"]').count() >= 0
+    assert not errors(page)
+    screenshot(page, "voice-transcript")
+    page.close()
+
+
+def test_the_address_bar_carries_the_filters(server, browser) -> None:
+    url, warehouse = server
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        merchant, name = con.execute("SELECT merchant_id, merchant_name FROM dim_merchants "
+                                     "ORDER BY plans DESC LIMIT 1").fetchone()
+    label = f"{name} ({merchant})"
+    page = browser.new_page()
+    load(page, f"{url}/?{urlencode({'merchant': label, 'plan': 'pay_in_3'})}", PAGES[""])
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert label in sidebar.inner_text() and "pay_in_3" in sidebar.inner_text()
+    sidebar.get_by_text("Recovery", exact=True).click()
+    page.wait_for_url("**/recovery**", timeout=30_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=90_000)
+    page.wait_for_timeout(500)
+    assert f"merchant={quote_plus(label)}" in page.url or f"merchant={quote(label)}" in page.url
+    assert "plan=pay_in_3" in page.url
+    assert not errors(page)
     page.close()
 
 
