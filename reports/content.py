@@ -21,7 +21,7 @@ import duckdb
 
 from relance.contract import REASONS
 from reports import formatting as fmt
-from reports.definitions import KPI_SPECS, KpiSpec, definitions
+from reports.definitions import KPI_SPECS, definitions
 from reports.isolation import find_leaks
 from reports.model import (
     ChannelAdvice,
@@ -259,51 +259,78 @@ class ReportReader:
         row = self.con.execute(f"select as_of_date from {table}").fetchone()
         return row[0] if row else None
 
+    @cached_property
+    def _kpi_ratios(self) -> str | None:
+        """A session-temporary table of every merchant's KPI ratios, built once per run.
+
+        ``merchant_id, key, value`` with value = sum(numerator) / sum(denominator) over the
+        merchant's rows of the KPI's mart. It lives only in this connection's memory and is
+        read by :meth:`kpis` through aggregates (the merchant's own row, the peers' median), so
+        the marts are scanned once per run instead of once per merchant.
+        """
+        selects = []
+        for spec in KPI_SPECS:
+            table = self._table(spec.mart, ("merchant_id", spec.numerator, spec.denominator))
+            if table is not None:
+                selects.append(
+                    f"""select merchant_id, '{spec.key}' as key,
+                               sum({spec.numerator}) / nullif(sum({spec.denominator}), 0)
+                                 as value
+                        from {table} group by merchant_id"""
+                )
+        if not selects:
+            return None
+        self.con.execute(
+            "create or replace temp table report_kpi_ratios as "
+            + "\nunion all\n".join(selects)
+        )
+        return "temp.report_kpi_ratios"
+
+    @cached_property
+    def _merchant_curves(self) -> str | None:
+        """Every merchant's pooled recovery curve (``merchant_id, day, share``), built once."""
+        table = self._table("mart_cohort_recovery", (
+            "segment_type", "segment_value", "days_since_opened", "overdue_amount_observed",
+            "recovered_amount_cumulative"))
+        if table is None:
+            return None
+        self.con.execute(
+            f"""create or replace temp table report_merchant_curves as
+                select segment_value as merchant_id, days_since_opened as day,
+                       sum(recovered_amount_cumulative)
+                         / nullif(sum(overdue_amount_observed), 0) as share
+                from {table} where segment_type = 'merchant'
+                group by segment_value, days_since_opened"""
+        )
+        return "temp.report_merchant_curves"
+
     def kpis(self, merchant_id: str, peer_condition: str, peer_params: list[Any],
              peers: PeerGroup) -> list[Kpi]:
         """Headline KPIs re-aggregated from the marts' numerators and denominators.
 
-        One query per mart returns the merchant's own ratio and, per KPI, the median of the
-        peers' ratios only when at least ``MIN_PEERS`` peers have a defined value.
+        The query returns, per KPI, the merchant's own ratio and the median of the peers'
+        ratios, the latter only when at least ``MIN_PEERS`` peers have a defined value.
         """
-        result: list[Kpi] = []
-        by_mart: dict[str, list[KpiSpec]] = {}
-        for spec in KPI_SPECS:
-            by_mart.setdefault(spec.mart, []).append(spec)
-        values: dict[str, tuple[float | None, float | None]] = {}
-        for mart, specs in by_mart.items():
-            needed = tuple(c for s in specs for c in (s.numerator, s.denominator))
-            table = self._table(mart, ("merchant_id", *needed))
-            if table is None:
-                continue
-            ratios = ",\n".join(
-                f"sum({s.numerator}) / nullif(sum({s.denominator}), 0) as {s.key}" for s in specs
-            )
-            summaries = ",\n".join(
-                f"""max({s.key}) filter (where is_self) as {s.key}_self,
-                    case when count({s.key}) filter (where not is_self) >= {MIN_PEERS}
-                         then median({s.key}) filter (where not is_self) end as {s.key}_peers"""
-                for s in specs
-            )
-            row = self._rows(
-                f"""with per_merchant as (
-                        select merchant_id = ? as is_self, {ratios}
-                        from {table}
-                        where merchant_id = ? or ({peer_condition.format(col="merchant_id")})
-                        group by merchant_id
-                    )
-                    select {summaries} from per_merchant""",
-                [merchant_id, merchant_id, *peer_params],
-            )[0]
-            for s in specs:
-                values[s.key] = (_num(row[f"{s.key}_self"]), _num(row[f"{s.key}_peers"]))
-        for spec in KPI_SPECS:
-            if spec.key not in values:
-                continue
-            mine, theirs = values[spec.key]
-            result.append(Kpi(spec.key, spec.label, spec.unit, spec.higher_is_better, mine,
-                              theirs if peers.merchants else None, spec.definition))
-        return result
+        table = self._kpi_ratios
+        if table is None:
+            return []
+        rows = self._rows(
+            f"""select key,
+                       max(value) filter (where merchant_id = ?) as mine,
+                       case when count(value) filter (where merchant_id <> ?) >= {MIN_PEERS}
+                            then median(value) filter (where merchant_id <> ?) end as peers
+                from {table}
+                where merchant_id = ? or ({peer_condition.format(col="merchant_id")})
+                group by key""",
+            [merchant_id, merchant_id, merchant_id, merchant_id, *peer_params],
+        )
+        values = {r["key"]: (_num(r["mine"]), _num(r["peers"])) for r in rows}
+        return [
+            Kpi(spec.key, spec.label, spec.unit, spec.higher_is_better, values[spec.key][0],
+                values[spec.key][1] if peers.merchants else None, spec.definition)
+            for spec in KPI_SPECS
+            if spec.key in values
+        ]
 
     def recovery_curves(self, merchant_id: str, peer_condition: str, peer_params: list[Any],
                         peers: PeerGroup) -> tuple[list[CurvePoint], list[CurvePoint]]:
@@ -313,27 +340,18 @@ class ReportReader:
         observed overdue amount per day); the peer curve is the median of the peers' curves at
         each day where at least ``MIN_PEERS`` peers have cases old enough.
         """
-        table = self._table("mart_cohort_recovery", (
-            "segment_type", "segment_value", "days_since_opened", "overdue_amount_observed",
-            "recovered_amount_cumulative"))
+        table = self._merchant_curves
         if table is None:
             return [], []
-        peer_filter = peer_condition.format(col="segment_value")
         rows = self._rows(
-            f"""with per_merchant as (
-                    select segment_value = ? as is_self, days_since_opened as day,
-                           sum(recovered_amount_cumulative)
-                             / nullif(sum(overdue_amount_observed), 0) as share
-                    from {table}
-                    where segment_type = 'merchant' and (segment_value = ? or ({peer_filter}))
-                    group by segment_value, days_since_opened
-                )
-                select day,
-                       max(share) filter (where is_self) as self_share,
-                       case when count(share) filter (where not is_self) >= {MIN_PEERS}
-                            then median(share) filter (where not is_self) end as peer_share
-                from per_merchant group by day order by day""",
-            [merchant_id, merchant_id, *peer_params],
+            f"""select day,
+                       max(share) filter (where merchant_id = ?) as self_share,
+                       case when count(share) filter (where merchant_id <> ?) >= {MIN_PEERS}
+                            then median(share) filter (where merchant_id <> ?) end as peer_share
+                from {table}
+                where merchant_id = ? or ({peer_condition.format(col="merchant_id")})
+                group by day order by day""",
+            [merchant_id, merchant_id, merchant_id, merchant_id, *peer_params],
         )
         mine = [CurvePoint(int(r["day"]), float(r["self_share"]))
                 for r in rows if r["self_share"] is not None]
