@@ -26,12 +26,13 @@ from analysis.stats import (
 FUNNEL_STEPS = ("delivered", "opened", "clicked", "replied", "promised", "paid")
 # Steps nested in the one before (an open needs a delivery); promised and paid relate to sent.
 NESTED_STEPS = ("delivered", "opened", "clicked", "replied")
-MODEL_SAMPLE = 150_000       # contacts per channel used to fit a regression
+MODEL_SAMPLE = 80_000        # contacts per channel used to fit a regression
 MIN_HOUR_SHARE = 0.01        # hours with fewer contacts than this share are not candidates
 MIN_CHANNEL_CONTACTS = 2_000
 DRAWS = 200
 PERMUTATIONS = 400
 BOOTSTRAP = 200
+FATIGUE_SAMPLE = 80_000     # contacts used to fit the fatigue regressions
 FATIGUE_CAP = 6              # contacts_prev_7d shown as 0..5 and "6+"
 CONTROLS_CATEGORICAL = ["stage"]
 DIGITAL_CHANNELS = ("sms", "email", "push", "whatsapp", "chat", "social")
@@ -287,6 +288,11 @@ def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[st
         contacts=("paid", "size"), paid=("paid", "sum"), complaints=("complaint", "sum"))
     table["paid_rate"] = table["paid"] / table["contacts"]
     table["paid_ci_low"], table["paid_ci_high"] = wilson(table["paid"], table["contacts"])
+    # Rates use every contact; the regressions use a sample of customers (all their contacts).
+    if len(contacts) > FATIGUE_SAMPLE:
+        customers = contacts["customer_id"].drop_duplicates()
+        keep = set(customers.sample(frac=FATIGUE_SAMPLE / len(contacts), random_state=4))
+        contacts = contacts[contacts["customer_id"].isin(keep)]
     x = design(contacts, FATIGUE_CONTROLS, ["log_amount"])
     buckets = sorted(contacts["bucket"].unique())
     for b in buckets[1:]:

@@ -156,27 +156,31 @@ def _waves(waves: pd.DataFrame) -> list[dict]:
 
 
 def _experiments(results: pd.DataFrame, overdue_month: dict[str, float]) -> list[dict]:
+    """One row per arm: tested on the 30-day cure rate, sized with the recovery-rate lift."""
     rows = []
-    for r in results[results["metric"] == "recovery_rate"].itertuples():
+    recovery = results[results["metric"] == "recovery_rate"].set_index(["experiment_id", "arm"])
+    for r in results[results["metric"] == "cure_rate"].itertuples():
         volume = overdue_month.get(r.experiment_id, 0.0)
+        money = recovery["lift_abs"].get((r.experiment_id, r.arm), np.nan)
         better = r.lift_abs > 0
-        verb = "recovers more" if better else "recovers less"
         rows.append({
             "cause_id": f"experiment:{r.experiment_id}:{r.arm}",
             "test_id": f"experiment:{r.experiment_id}:{r.arm}",
-            "title": f"{r.experiment_id}: {r.arm} {verb} than {r.control_arm}",
+            "title": (f"{r.experiment_id}: {r.arm} cures {'more' if better else 'fewer'} cases "
+                      f"than {r.control_arm} within 30 days"),
             "category": "experiment", "scope": "portfolio", "merchant_id": None,
-            "effect_metric": "lift_in_recovery_rate", "effect_size": r.lift_abs,
+            "effect_metric": "lift_in_cure_rate_30d", "effect_size": r.lift_abs,
             "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value,
             "customers_affected": r.n_arm,
-            "money_at_stake_month": abs(r.lift_abs) * volume,
+            "money_at_stake_month": abs(money) * volume if np.isfinite(money) else np.nan,
             "money_ci_low": np.nan, "money_ci_high": np.nan,
             "recommended_action": (f"Roll out {r.arm}." if better and r.arm != "holdout" else
-                                   f"Keep {r.control_arm}." if not better else
-                                   "Review the value of contacting: the hold-out recovers more."),
-            "evidence": (f"Recovery rate {r.rate_arm:.1%} ({r.arm}, {r.n_arm:,} cases) vs "
+                                   f"Keep {r.control_arm} (and its contacts)." if not better else
+                                   "Review the value of contacting: the hold-out does better."),
+            "evidence": (f"30-day cure rate {r.rate_arm:.1%} ({r.arm}, {r.n_arm:,} cases) vs "
                          f"{r.rate_control:.1%} ({r.control_arm}, {r.n_control:,}); lift "
-                         f"{r.lift_abs:+.1%} (95% CI {r.ci_low:+.1%} to {r.ci_high:+.1%})."),
+                         f"{r.lift_abs:+.1%} (95% CI {r.ci_low:+.1%} to {r.ci_high:+.1%}); "
+                         f"recovery-rate lift {money:+.1%}."),
         })
     return rows
 

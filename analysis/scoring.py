@@ -90,7 +90,7 @@ def propensity(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd
         return x
 
     model = CalibratedClassifierCV(
-        HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1,
+        HistGradientBoostingClassifier(max_iter=60, learning_rate=0.15, max_leaf_nodes=15,
                                        categorical_features="from_dtype", random_state=0),
         method="isotonic", cv=3)
     y_train = train["cured_within_30d"].astype(int).to_numpy()
