@@ -101,15 +101,25 @@ FLAG_RULES: list[Rule] = [
             r"\bdépression\b", r"\bburn-?out\b"),
     *_rules("tension:anger",
             r"\bscam\b", r"\bjoke\b", r"\bfed up\b", r"\bdisgusting\b", r"\bridiculous\b",
-            r"\barnaque\b", r"\bj'en ai marre\b", r"\bscandaleux\b", negatable=False),
+            r"\barnaque\b", r"\bj'en ai (?:marre|assez)\b", r"\bscandaleux\b",
+            r"\bça suffit\b", r"\benough\s*!", negatable=False),
     *_rules("tension:threat",
             r"\btake me to court\b", r"\b(?:i will|i'll) complain\b", r"\blawyer\b",
             r"\bporter plainte\b", r"\ballez au tribunal\b", r"\bavocat\b", negatable=False),
     *_rules("tension:contact_frequency",
             r"\bstop calling\b", r"\bevery day\b", r"\bharass(?:ment|ing)\b",
             r"\b(?:five|\d+|too many) (?:times|messages|texts|calls)\b",
-            r"\barrêtez de m'appeler\b", r"\btous les jours\b", r"\bharcèlement\b",
-            r"\bmarre de vos relances\b", negatable=False),
+            r"\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)) (?:text|message|call|"
+            r"e-?mail|sms|reminder)",
+            r"\b(?:texts?|messages?|calls?|e-?mails?|reminders?) (?:this|a|per|every) (?:week|day)",
+            r"\bstop (?:it|sending|texting|calling|messaging|contacting|harassing)\b",
+            r"\b(?:all|so many|too many) (?:these |those |your )?(?:reminders|messages|texts|"
+            r"calls|e-?mails)\b",
+            r"\barrêtez de m'(?:appeler|envoyer|écrire|relancer)\b", r"\btous les jours\b",
+            r"\bharcèlement\b", r"\b(?:deuxième|troisième|quatrième|cinquième|\d+e) (?:sms|"
+            r"message|appel|mail|relance)", r"\b(?:sms|messages?|appels?|relances?) (?:cette|par|"
+            r"chaque) (?:semaine|jour)", r"\btrop de (?:messages|sms|appels|relances)\b",
+            r"\b(?:toutes )?ces relances\b", negatable=False),
 ]
 
 

@@ -129,6 +129,11 @@ def test_rules_respect_negation(text, present, absent):
     ("Take me to court if you want.", {"tension:threat"}),
     ("Stop calling me every day!", {"tension:contact_frequency"}),
     ("Arrêtez de m'appeler, c'est du harcèlement.", {"tension:contact_frequency"}),
+    ("This is the third text this week, stop it.", {"tension:contact_frequency"}),
+    ("I'm fed up with all these reminders.", {"tension:anger", "tension:contact_frequency"}),
+    ("C'est le quatrième SMS cette semaine, ça suffit.",
+     {"tension:contact_frequency", "tension:anger"}),
+    ("J'en ai assez de toutes ces relances.", {"tension:anger", "tension:contact_frequency"}),
     ("I am not sick, I just forgot.", set()),
     ("Thanks, all good.", set()),
 ])
