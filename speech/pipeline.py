@@ -66,7 +66,9 @@ def _transcribe_calls(data: Path, model: Path | None, summary: TranscribeSummary
     calls = ds.read_table(data, "calls")
     previous = ds.read_output(data, "transcripts", ds.TRANSCRIPTS_SCHEMA)
     if calls is None or calls.empty:
-        return previous.iloc[0:0]
+        empty = ds.TRANSCRIPTS_SCHEMA.empty_table().to_pandas()
+        ds.write_output(data, "transcripts", empty, ds.TRANSCRIPTS_SCHEMA)
+        return empty
     spec = resolve_model(model)
     summary.model = spec.name
     calls = calls.assign(call_id=calls["call_id"].astype(str)).drop_duplicates("call_id")
@@ -96,8 +98,8 @@ def _transcribe_calls(data: Path, model: Path | None, summary: TranscribeSummary
             summary.failures.append((row.call_id, row.error))
     frames = [f for f in (keep, new) if not f.empty]
     merged = pd.concat(frames, ignore_index=True) if frames else new
-    merged = merged.merge(calls[["call_id", "customer_id", "audio_path"]].astype(str),
-                          on="call_id", how="left")
+    listed = calls[["call_id", "customer_id", "audio_path"]].astype("string").astype(object)
+    merged = merged.merge(listed.where(listed.notna(), None), on="call_id", how="left")
     merged = merged.sort_values("call_id").reset_index(drop=True)
     ds.write_output(data, "transcripts", merged, ds.TRANSCRIPTS_SCHEMA)
     return merged
