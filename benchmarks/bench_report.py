@@ -9,6 +9,7 @@ figures are printed as ``name: value unit`` lines.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -19,7 +20,11 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-WAREHOUSE = ROOT / "data/bench/warehouse_1m.duckdb"
+# RELANCE_BENCH_REPORT_WAREHOUSE measures another warehouse (e.g. a 100k one while the 1M one
+# is being built); the figures then say how many customers they were measured on.
+WAREHOUSE = Path(
+    os.environ.get("RELANCE_BENCH_REPORT_WAREHOUSE") or ROOT / "data/bench/warehouse_1m.duckdb"
+)
 RAW = ROOT / "data/bench/raw_1m"
 MERCHANTS = 8
 
@@ -29,7 +34,7 @@ def _ensure_warehouse() -> bool:
         return True
     if not RAW.exists():
         print(
-            f"report: skipped: no {WAREHOUSE.relative_to(ROOT)} and no raw dataset at "
+            f"report: skipped: no {WAREHOUSE} and no raw dataset at "
             f"{RAW.relative_to(ROOT)}; run the simulator/warehouse benchmarks first "
             "(`python benchmarks/run.py simulator warehouse analysis`)."
         )
@@ -37,7 +42,7 @@ def _ensure_warehouse() -> bool:
     from analysis import run_all
     from warehouse import build_warehouse
 
-    print(f"report: building {WAREHOUSE.relative_to(ROOT)} from {RAW.relative_to(ROOT)}")
+    print(f"report: building {WAREHOUSE} from {RAW.relative_to(ROOT)}")
     build_warehouse(data=RAW, warehouse=WAREHOUSE)
     run_all(WAREHOUSE)
     return True
