@@ -12,8 +12,9 @@ with arrangements as (
 
 receipts as (
 
-    select plan_id, receipt_date, received_local
-    from {{ ref('int_installment_receipts') }}
+    select plan_id, attempted_date as receipt_date, received_local
+    from {{ ref('int_payment_attempts_enriched') }}
+    where status = 'succeeded'
 
 ),
 

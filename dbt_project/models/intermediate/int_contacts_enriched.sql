@@ -37,7 +37,38 @@ team_types as (
 
 ),
 
-localized as (
+pressure as (
+
+    -- the customer's contacts, outbound calls and right-party conversations in the 7 days before
+    -- each contact, on narrow rows so the window's sort carries little
+    select
+        contact_id,
+        is_outbound,
+        is_outbound_call,
+        is_right_party_call,
+        count(*) over last_7_days - 1 as contacts_prev_7d,
+        sum(is_outbound) over last_7_days - is_outbound as outbound_prev_7d,
+        sum(is_outbound_call) over last_7_days - is_outbound_call as calls_prev_7d,
+        sum(is_right_party_call) over last_7_days - is_right_party_call as right_party_prev_7d
+    from (
+        select
+            contact_id,
+            customer_id,
+            sent_at,
+            {{ flag("direction = 'outbound'") }} as is_outbound,
+            {{ flag("channel = 'call' and direction = 'outbound'") }} as is_outbound_call,
+            {{ flag("channel = 'call' and call_outcome = 'right_party'") }} as is_right_party_call
+        from contacts
+    ) as narrow
+    window last_7_days as (
+        partition by customer_id
+        order by sent_at
+        range between interval 7 days preceding and current row
+    )
+
+),
+
+windowed as (
 
     select
         contacts.*,
@@ -46,31 +77,18 @@ localized as (
         plans.plan_type,
         team_types.team_type,
         {{ to_local_timestamp('contacts.sent_at', 'customers.timezone') }} as local_sent_at,
-        {{ flag("contacts.channel = 'call' and contacts.direction = 'outbound'") }} as is_outbound_call,
-        {{ flag("contacts.channel = 'call' and contacts.call_outcome = 'right_party'") }}
-            as is_right_party_call,
-        {{ flag("contacts.direction = 'outbound'") }} as is_outbound
+        pressure.is_outbound,
+        pressure.is_outbound_call,
+        pressure.is_right_party_call,
+        pressure.contacts_prev_7d,
+        pressure.outbound_prev_7d,
+        pressure.calls_prev_7d,
+        pressure.right_party_prev_7d
     from contacts
+    inner join pressure on pressure.contact_id = contacts.contact_id
     inner join customers on customers.customer_id = contacts.customer_id
     left join plans on plans.plan_id = contacts.plan_id
     left join team_types on team_types.team_id = contacts.team_id
-
-),
-
-windowed as (
-
-    select
-        localized.*,
-        count(*) over last_7_days - 1 as contacts_prev_7d,
-        sum(is_outbound) over last_7_days - is_outbound as outbound_prev_7d,
-        sum(is_outbound_call) over last_7_days - is_outbound_call as calls_prev_7d,
-        sum(is_right_party_call) over last_7_days - is_right_party_call as right_party_prev_7d
-    from localized
-    window last_7_days as (
-        partition by customer_id
-        order by sent_at
-        range between interval 7 days preceding and current row
-    )
 
 ),
 

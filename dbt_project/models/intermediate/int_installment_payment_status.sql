@@ -11,12 +11,6 @@ with installments as (
 
 ),
 
-receipts as (
-
-    select * from {{ ref('int_installment_receipts') }}
-
-),
-
 attempts as (
 
     select * from {{ ref('int_payment_attempts_enriched') }}
@@ -29,29 +23,22 @@ as_of as (
 
 ),
 
-receipt_totals as (
-
-    select
-        receipts.installment_id,
-        sum(receipts.received_local) as paid_amount_local,
-        sum(receipts.received_amount) as paid_amount,
-        sum(case when receipts.receipt_date <= installments.due_date
-            then receipts.received_local else 0 end) as paid_by_due_local,
-        sum(case when receipts.receipt_date <= {{ add_days('installments.due_date', 5) }}
-            then receipts.received_local else 0 end) as paid_by_dpd5_local,
-        min(case when receipts.cum_received_local >= installments.amount_local - 0.005
-            then receipts.receipt_date end) as fully_paid_date
-    from receipts
-    inner join installments on installments.installment_id = receipts.installment_id
-    group by receipts.installment_id
-
-),
-
 attempt_summary as (
 
+    -- one pass over the attempts: what was received and when, and the first scheduled attempt
     select
         installment_id,
         count(*) as attempts,
+        sum(received_local) as paid_amount_local,
+        sum(received_amount) as paid_amount,
+        sum(case when attempted_date <= due_date then received_local else 0 end)
+            as paid_by_due_local,
+        sum(case when attempted_date <= {{ add_days('due_date', 5) }}
+            then received_local else 0 end) as paid_by_dpd5_local,
+        min(case
+            when received_local > 0 and cum_received_local >= installment_amount_local - 0.005
+                then attempted_date
+        end) as fully_paid_date,
         max(case when is_first_scheduled_attempt then status end) as first_attempt_status,
         max(case when is_first_scheduled_attempt then failure_reason end)
             as first_attempt_failure_reason,
@@ -66,13 +53,13 @@ status as (
     select
         installments.*,
         as_of.as_of_date,
-        coalesce(receipt_totals.paid_amount_local, 0) as paid_amount_local,
-        coalesce(receipt_totals.paid_amount, 0) as paid_amount,
-        coalesce(receipt_totals.paid_by_due_local, 0) as paid_by_due_local,
-        coalesce(receipt_totals.paid_by_dpd5_local, 0) as paid_by_dpd5_local,
+        coalesce(attempt_summary.paid_amount_local, 0) as paid_amount_local,
+        coalesce(attempt_summary.paid_amount, 0) as paid_amount,
+        coalesce(attempt_summary.paid_by_due_local, 0) as paid_by_due_local,
+        coalesce(attempt_summary.paid_by_dpd5_local, 0) as paid_by_dpd5_local,
         case
             when installments.amount_local <= 0.005 then installments.due_date
-            else receipt_totals.fully_paid_date
+            else attempt_summary.fully_paid_date
         end as fully_paid_date,
         coalesce(attempt_summary.attempts, 0) as attempts,
         attempt_summary.first_attempt_status,
@@ -80,7 +67,6 @@ status as (
         attempt_summary.first_attempted_at
     from installments
     cross join as_of
-    left join receipt_totals on receipt_totals.installment_id = installments.installment_id
     left join attempt_summary on attempt_summary.installment_id = installments.installment_id
 
 ),

@@ -1,13 +1,19 @@
 {{ config(materialized='table') }}
 
-{#- Money received per installment and day (succeeded attempts, partial payments included), with
-    the cumulative amount received by the end of that day: the installment's payment status over
-    time. -#}
+{#- Money received per day on the installments that fell overdue (succeeded attempts, partial
+    payments included), with the cumulative amount received by the end of that day: their payment
+    status over time, which overdue spells and recoveries are built from. Installments paid on time
+    need no day-by-day history and are left out, which keeps this table small. -#}
 
 with attempts as (
 
-    select * from {{ ref('int_payment_attempts_enriched') }}
-    where status = 'succeeded'
+    select attempts.installment_id, attempts.plan_id, attempts.attempted_date,
+        attempts.received_local, attempts.received_amount
+    from {{ ref('int_payment_attempts_enriched') }} as attempts
+    inner join {{ ref('int_installment_payment_status') }} as status
+        on status.installment_id = attempts.installment_id
+    where attempts.status = 'succeeded'
+        and status.was_delinquent
 
 ),
 
