@@ -7,7 +7,8 @@ no page may scan an installment-level table (fct_installments, fct_payment_attem
 fct_contacts) at page load.
 
 Uses ``data/bench/warehouse_1m.duckdb`` (made by the warehouse and analysis benchmarks); if it is
-missing it is built (simulating ``data/bench/raw_1m`` first if needed) and analysed.
+missing it is built (simulating ``data/bench/raw_1m`` first if needed) and analysed. Another
+warehouse file may be given as the first argument (for a quick look at a smaller one).
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ def ensure_warehouse() -> None:
     run_all(WAREHOUSE)
 
 
-def main() -> int:
-    ensure_warehouse()
-    os.environ["RELANCE_WAREHOUSE"] = str(WAREHOUSE)
+def main(argv: list[str]) -> int:
+    warehouse = Path(argv[0]).resolve() if argv else WAREHOUSE
+    if not argv:
+        ensure_warehouse()
+    os.environ["RELANCE_WAREHOUSE"] = str(warehouse)
     os.environ["RELANCE_REPORTS_DIR"] = str(REPORTS)
     from streamlit.testing.v1 import AppTest
 
@@ -85,4 +88,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

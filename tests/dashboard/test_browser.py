@@ -99,10 +99,16 @@ def load(page, url: str, min_charts: int, timeout_ms: int = 90_000) -> None:
     page.goto(url)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
                            timeout=timeout_ms)
-    if min_charts:
-        page.wait_for_function(
-            "n => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg')"
-            ".length >= n", arg=min_charts, timeout=timeout_ms)
+    settle(page, min_charts, timeout_ms)
+
+
+def settle(page, min_charts: int, timeout_ms: int = 90_000) -> None:
+    """Wait for lazily loaded parts: at least ``min_charts`` drawn charts and no skeletons."""
+    page.wait_for_function(
+        """n => document.querySelectorAll('[data-testid="stPlotlyChart"]:has(.main-svg)')
+                   .length >= n
+              && !document.querySelector('[data-testid="stSkeleton"]')""",
+        arg=min_charts, timeout=timeout_ms)
 
 
 def screenshot(page, name: str) -> Path:
@@ -110,7 +116,8 @@ def screenshot(page, name: str) -> Path:
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')"
                            ".scrollHeight")
     page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 8000)})
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(500)
+    settle(page, 0)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
