@@ -169,6 +169,7 @@ class ReportReader:
     # --- the report -------------------------------------------------------------------------------
 
     def report(self, merchant_id: str) -> MerchantReport:
+        """Everything one merchant's report shows (``UnknownMerchantError`` if no such id)."""
         merchant = self.merchant(merchant_id)
         others = {k: v for k, v in self.merchant_names().items() if k != merchant_id}
         peers, peer_condition, peer_params = self.peer_group(merchant)
@@ -177,8 +178,8 @@ class ReportReader:
         note = "" if enough else (
             f"Between {fmt.day(period_start)} and {fmt.day(period_end)} your business had "
             f"{volume.installments:,} installments debited and {volume.cases:,} collection "
-            "cases. At "
-            f"least {MIN_INSTALLMENTS:,} installments and {MIN_CASES} cases are needed before "
+            f"cases. At least {MIN_INSTALLMENTS:,} installments and {MIN_CASES} cases are "
+            "needed before "
             "figures such as the recovery rate, or the effect of a change, can be told apart "
             "from chance. This report shows the figures we have; recommendations will follow "
             "once more of your customers' payments are recorded."
