@@ -59,6 +59,11 @@ def _largest_merchants(n: int) -> list[str]:
 def main() -> int:
     if not _ensure_warehouse():
         return 0
+    try:
+        duckdb.connect(str(WAREHOUSE), read_only=True).close()
+    except duckdb.IOException as locked:
+        print(f"report: skipped: {WAREHOUSE} is being written by another process ({locked})")
+        return 0
     from reports import write_reports
     from reports.content import ReportReader
     from reports.writer import open_warehouse
