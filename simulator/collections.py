@@ -136,6 +136,13 @@ class _PayState:
         self.minute[hit] = np.broadcast_to(minute, rows.shape)[better]
 
 
+# Compact storage for recorded events (millions of contacts at full scale).
+_EVENT_DTYPES = {"ep": np.int32, "t": np.int16, "channel": np.int8, "step": np.int8,
+                 "hour": np.int8, "minute": np.int16, "outcome": np.int8, "team": np.int8,
+                 "agent": np.int16, "prev7": np.int8, "cost": np.float32, "p_pay": np.float32,
+                 "p_pay_best": np.float32, "arrangement": np.int8}
+
+
 class _Chunks:
     """Column chunks appended day by day, concatenated once at the end."""
 
@@ -149,6 +156,8 @@ class _Chunks:
         n = max(np.size(v) for v in cols.values() if isinstance(v, np.ndarray))
         for k, v in cols.items():
             arr = v if isinstance(v, np.ndarray) else np.full(n, v)
+            if k in _EVENT_DTYPES and self.parts is not None:
+                arr = arr.astype(_EVENT_DTYPES[k], copy=False)
             self.parts.setdefault(k, []).append(arr)
 
     def done(self) -> dict[str, np.ndarray]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -66,9 +66,8 @@ def simulate_dataset(out: Path, customers: int, seed: int, calls: int = 0,
     jobs: dict[str, Future] = {}
 
     def write(name: str, build: Callable[[], pa.Table]) -> None:
-        # at most one table waiting behind the one being written, to bound memory
-        waiting = [j for j in jobs.values() if not j.done()]
-        for job in waiting[:-1]:
+        # one table in flight at a time, to bound memory
+        for job in jobs.values():
             job.result()
         jobs[name] = writer.submit(_build_and_write, out, name, build, fmt)
 
@@ -143,25 +142,46 @@ def _prepare(out: Path) -> None:
     (out / "_truth.json").unlink(missing_ok=True)
 
 
-def _build_and_write(out: Path, name: str, build: Callable[[], pa.Table], fmt: str) -> int:
-    table = conform(name, build())
-    _write(out, name, table, fmt)
-    return table.num_rows
+def _build_and_write(out: Path, name: str, build: Callable[[], pa.Table | Iterator[pa.Table]],
+                     fmt: str) -> int:
+    """Build a table (whole or block by block) and write it; returns its row count."""
+    built = build()
+    blocks = [built] if isinstance(built, pa.Table) else built
+    rows = 0
+    writer = None
+    try:
+        for block in blocks:
+            table = conform(name, block)
+            rows += table.num_rows
+            if fmt == "csv":
+                table = _csv_ready(table)
+                if writer is None:
+                    writer = pacsv.CSVWriter(out / f"{name}.csv", table.schema)
+            elif writer is None:
+                # unique keys gain nothing from a dictionary; everything else does; no Arrow
+                # schema in the file, so readers see plain strings, not our dictionary encoding
+                unique = set(TABLES[name].primary_key) if len(TABLES[name].primary_key) == 1 \
+                    else set()
+                writer = pq.ParquetWriter(
+                    out / f"{name}.{fmt}", table.schema, compression="zstd", compression_level=1,
+                    use_dictionary=[c for c in table.column_names if c not in unique],
+                    store_schema=False)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
 
 
-def _write(out: Path, name: str, table: pa.Table, fmt: str) -> None:
-    if fmt == "parquet":
-        # unique keys gain nothing from a dictionary; everything else does
-        unique = set(TABLES[name].primary_key) if len(TABLES[name].primary_key) == 1 else set()
-        dictionary = [c for c in table.column_names if c not in unique]
-        pq.write_table(table, out / f"{name}.parquet", compression="zstd", compression_level=1,
-                       use_dictionary=dictionary)
-        return
+def _csv_ready(table: pa.Table) -> pa.Table:
+    """Plain strings, and timestamps as ISO-8601 UTC with a Z."""
     cols = []
     for field in table.schema:
         col = table.column(field.name)
+        if pa.types.is_dictionary(field.type):
+            col = col.cast(field.type.value_type)
         if pa.types.is_timestamp(field.type):
             col = pc.strftime(col.cast(pa.timestamp("s", tz="UTC")),
                               format="%Y-%m-%dT%H:%M:%SZ")
         cols.append(col)
-    pacsv.write_csv(pa.table(cols, names=table.column_names), out / f"{name}.csv")
+    return pa.table(cols, names=table.column_names)

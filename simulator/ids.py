@@ -34,10 +34,11 @@ def make_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.StringArray:
 
 
 def take_strings(values: tuple[str, ...] | list[str], codes: np.ndarray) -> pa.Array:
-    """Strings by code through a dictionary array, decoded to plain strings (cheap)."""
+    """Strings by code, as a dictionary array: Parquet stores it as plain strings with a
+    dictionary page, and nothing is decoded in memory."""
     dictionary = pa.array(list(values), type=pa.string())
     indices = pa.array(np.asarray(codes, dtype=np.int32))
-    return pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
 
 
 def take_strings_nullable(values: tuple[str, ...] | list[str], codes: np.ndarray) -> pa.Array:
@@ -46,4 +47,4 @@ def take_strings_nullable(values: tuple[str, ...] | list[str], codes: np.ndarray
     mask = codes < 0
     dictionary = pa.array(list(values), type=pa.string())
     indices = pa.array(np.where(mask, 0, codes), mask=mask)
-    return pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
+    return pa.DictionaryArray.from_arrays(indices, dictionary)

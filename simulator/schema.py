@@ -33,9 +33,16 @@ def empty_table(name: str) -> pa.Table:
 
 
 def conform(name: str, table: pa.Table) -> pa.Table:
-    """Columns in contract order with contract types (raises if one is missing)."""
-    schema = arrow_schema(TABLES[name])
-    return pa.table([table.column(f.name).cast(f.type) for f in schema], schema=schema)
+    """Columns in contract order with contract types (raises if one is missing).
+
+    Dictionary-encoded strings stay encoded (they are written as plain Parquet strings)."""
+    columns, names = [], []
+    for f in arrow_schema(TABLES[name]):
+        col = table.column(f.name)
+        keep = pa.types.is_dictionary(col.type) and col.type.value_type == f.type
+        columns.append(col if keep else col.cast(f.type))
+        names.append(f.name)
+    return pa.table(columns, names=names)
 
 
 def read_table(directory: Path, name: str) -> pa.Table:

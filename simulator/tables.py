@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -45,7 +45,16 @@ from simulator.rand import HashUniform
 TS = pa.timestamp("us", tz="UTC")
 # Tables are returned as builders: the numpy work is done by the caller's thread, the Arrow
 # columns (ids, casts) are built by the writer thread, in parallel with the next table.
-Builder = Callable[[], pa.Table]
+Builder = Callable[[], pa.Table | Iterator[pa.Table]]
+BLOCK_ROWS = 2_000_000
+
+
+def in_blocks(n: int, block: Callable[[slice], pa.Table]) -> Builder:
+    """A builder yielding the table ``BLOCK_ROWS`` rows at a time (bounded Arrow memory)."""
+    def build() -> Iterator[pa.Table]:
+        for lo in range(0, max(n, 1), BLOCK_ROWS):
+            yield block(slice(lo, min(lo + BLOCK_ROWS, n)))
+    return build
 ATTEMPT_KINDS = ("scheduled", "retry", "customer_initiated", "agent_assisted", "agency")
 SOURCE_TO_KIND = np.array([1, 2, 3, 4])  # pay source -> attempt kind
 
@@ -127,14 +136,13 @@ def plans_table(pf: Portfolio) -> Builder:
 
 
 def installments_table(pf: Portfolio) -> Builder:
-    total = pf.inst_plan.size
-    return lambda: pa.table({
-        "installment_id": make_ids("I", np.arange(total), 10),
-        "plan_id": plan_ids(pf.inst_plan),
-        "sequence": pa.array(pf.inst_seq.astype(np.int64)),
-        "due_date": dates(pf.inst_due),
-        "amount": money(pf.inst_amount),
-    })
+    return in_blocks(pf.inst_plan.size, lambda s: pa.table({
+        "installment_id": make_ids("I", np.arange(s.start, s.stop), 10),
+        "plan_id": plan_ids(pf.inst_plan[s]),
+        "sequence": pa.array(pf.inst_seq[s].astype(np.int64)),
+        "due_date": dates(pf.inst_due[s]),
+        "amount": money(pf.inst_amount[s]),
+    }))
 
 
 class Assembler:
@@ -169,8 +177,8 @@ class Assembler:
         first_at = np.where(at_checkout, pf.plan_purchased_us[pf.inst_plan[first]],
                             pf.inst_due[first] * cal.DAY_US + batch_minute * 60_000_000)
         parts.append(dict(inst=first, at=first_at, amount=pf.inst_amount[first],
-                          kind=np.where(at_checkout, 2, 0), failed=failure >= 0,
-                          reason=failure.astype(np.int64)))
+                          kind=np.where(at_checkout, 2, 0).astype(np.int8), failed=failure >= 0,
+                          reason=failure))
         # members of each episode (installment, episode), by episode
         members = np.flatnonzero(inst_ep >= 0)
         m_ep = inst_ep[members]
@@ -188,8 +196,8 @@ class Assembler:
             head_fail = res.first_failure[r["ep"][rows_r]].astype(np.int64)
             parts.append(dict(
                 inst=inst, at=day * cal.DAY_US + rng.integers(4 * 60, 9 * 60, inst.size)
-                * 60_000_000, amount=pf.inst_amount[inst], kind=np.full(inst.size, 1),
-                failed=~ok, reason=np.where(ok, -1, head_fail)))
+                * 60_000_000, amount=pf.inst_amount[inst], kind=np.full(inst.size, 1, np.int8),
+                failed=~ok, reason=np.where(ok, -1, head_fail).astype(np.int8)))
         # 3. partial payments on the opening installment
         paid_part = np.zeros(pf.inst_plan.size)
         pr = out.partials
@@ -206,8 +214,8 @@ class Assembler:
             day = ep.open_day[e] + t
             parts.append(dict(inst=inst, at=local_time_us(day, ep.tz[e],
                                                           rng.integers(8 * 60, 22 * 60, e.size)),
-                              amount=amt, kind=np.full(e.size, 2), failed=np.zeros(e.size, bool),
-                              reason=np.full(e.size, -1)))
+                              amount=amt, kind=np.full(e.size, 2, np.int8),
+                              failed=np.zeros(e.size, bool), reason=np.full(e.size, -1, np.int8)))
         # 4. the payment that cures the episode (retry cures are already rows of part 2)
         cured = (out.cured_t[m_ep] >= 0) & (out.pay_source[m_ep] != RETRY)
         inst, e = members[cured], m_ep[cured]
@@ -218,21 +226,22 @@ class Assembler:
             inst=inst, at=local_time_us(day, ep.tz[e], minute) + rng.integers(0, 60, inst.size)
             * 1_000_000,
             amount=pf.inst_amount[inst] - paid_part[inst],
-            kind=SOURCE_TO_KIND[out.pay_source[e]], failed=np.zeros(inst.size, bool),
-            reason=np.full(inst.size, -1)))
+            kind=SOURCE_TO_KIND[out.pay_source[e]].astype(np.int8),
+            failed=np.zeros(inst.size, bool),
+            reason=np.full(inst.size, -1, np.int8)))
         cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         n = cols["inst"].size
         self.attempt_count = n
-        return lambda: pa.table({
-            "attempt_id": make_ids("A", np.arange(n), 10),
-            "installment_id": make_ids("I", cols["inst"], 10),
-            "attempted_at": ts(cols["at"]),
-            "amount": money(cols["amount"]),
-            "kind": take_strings(ATTEMPT_KINDS, cols["kind"]),
-            "status": take_strings(("succeeded", "failed"), cols["failed"].astype(np.int64)),
+        return in_blocks(n, lambda s: pa.table({
+            "attempt_id": make_ids("A", np.arange(s.start, s.stop), 10),
+            "installment_id": make_ids("I", cols["inst"][s], 10),
+            "attempted_at": ts(cols["at"][s]),
+            "amount": money(cols["amount"][s]),
+            "kind": take_strings(ATTEMPT_KINDS, cols["kind"][s]),
+            "status": take_strings(("succeeded", "failed"), cols["failed"][s].astype(np.int64)),
             "failure_reason": take_strings_nullable(FAILURE_REASONS, np.where(
-                cols["failed"], cols["reason"], -1)),
-        })
+                cols["failed"][s], cols["reason"][s], -1)),
+        }))
 
     # --- contacts
     def contacts(self) -> Builder:
@@ -267,7 +276,7 @@ class Assembler:
         stage = np.select([c["t"] <= 3, c["t"] <= 20, c["t"] <= 59], [1, 2, 3], 4)
         variant = np.where(ep.arm[e] == 1, 1, 0)
         template = np.where(c["channel"] == CALL, 1000 + TEAM_TYPE_OF[np.maximum(c["team"], 0)],
-                            c["channel"] * 100 + stage * 10 + variant)
+                            c["channel"].astype(np.int64) * 100 + stage * 10 + variant)
         dunning = dict(
             cust=ep.cust[e], plan=ep.plan[e], channel=c["channel"], stage=stage,
             template=template, day=ep.open_day[e] + c["t"], tz=ep.tz[e], hour=c["hour"],
@@ -291,26 +300,27 @@ class Assembler:
             "ep": cols["ep"], "t": cols["t"], "sent": sent, "channel": ch,
             "outcome": cols["outcome"], "cust": cols["cust"], "plan": cols["plan"],
         }
-        return lambda: pa.table({
-            "contact_id": make_ids("K", np.arange(n), 10),
-            "customer_id": customer_ids(cols["cust"]),
-            "plan_id": plan_ids(cols["plan"]),
-            "channel": take_strings(CHANNELS, ch),
-            "direction": take_strings(("outbound", "inbound"), np.zeros(n, np.int64)),
-            "stage": take_strings(STAGES, cols["stage"]),
-            "template_id": _template_column(templates, cols["template"]),
-            "sent_at": ts(sent),
-            "delivered_at": ts_nullable(delivered_at, cols["delivered"] & ~is_call),
-            "opened_at": ts_nullable(opened_at, cols["opened"]),
-            "clicked_at": ts_nullable(clicked_at, cols["clicked"]),
-            "replied_at": ts_nullable(replied_at, cols["replied"]),
+        delivered = cols["delivered"] & ~is_call
+        outcome = np.where(is_call, cols["outcome"], -1)
+        return in_blocks(n, lambda s: pa.table({
+            "contact_id": make_ids("K", np.arange(s.start, s.stop), 10),
+            "customer_id": customer_ids(cols["cust"][s]),
+            "plan_id": plan_ids(cols["plan"][s]),
+            "channel": take_strings(CHANNELS, ch[s]),
+            "direction": take_strings(("outbound", "inbound"), np.zeros(s.stop - s.start, np.int8)),
+            "stage": take_strings(STAGES, cols["stage"][s]),
+            "template_id": _template_column(templates, cols["template"][s]),
+            "sent_at": ts(sent[s]),
+            "delivered_at": ts_nullable(delivered_at[s], delivered[s]),
+            "opened_at": ts_nullable(opened_at[s], cols["opened"][s]),
+            "clicked_at": ts_nullable(clicked_at[s], cols["clicked"][s]),
+            "replied_at": ts_nullable(replied_at[s], cols["replied"][s]),
             "call_outcome": take_strings_nullable(
-                ("no_answer", "busy", "voicemail", "wrong_party", "right_party"),
-                np.where(is_call, cols["outcome"], -1)),
-            "team_id": take_strings_nullable([t for t, _ in TEAMS], cols["team"]),
-            "agent_id": make_agent_ids(cols["agent"]),
-            "cost": money(cols["cost"], 4),
-        })
+                ("no_answer", "busy", "voicemail", "wrong_party", "right_party"), outcome[s]),
+            "team_id": take_strings_nullable([t for t, _ in TEAMS], cols["team"][s]),
+            "agent_id": make_agent_ids(cols["agent"][s]),
+            "cost": money(cols["cost"][s], 4),
+        }))
 
     # --- arrangements
     def arrangements(self) -> Builder:
@@ -319,7 +329,7 @@ class Assembler:
         n = a["ep"].size if a else 0
         if n == 0:
             return lambda: _empty("arrangements")
-        e, t = a["ep"], a["t"]
+        e, t = a["ep"].astype(np.int64), a["t"].astype(np.int64)
         ci = self.contact_index
         # the call that produced a promise: same episode and day, a call
         call_rows = np.flatnonzero((ci["channel"] == CALL) & (ci["ep"] >= 0))

@@ -72,18 +72,19 @@ def customers_truth(pf: Portfolio) -> pa.Table:
     n_caused = np.bincount(cust[scheduled & (pf.inst_first_failure == IF) & ~pf.inst_failed_cf],
                            minlength=n)
     share = np.where(n_debits > 0, n_mis / np.maximum(n_debits, 1), np.nan)
-    # median day of month of the paydays inside the window
-    pd = pf.paydays.astype(np.int64) + cal.PAY_FROM
-    inside = (pd >= cal.START) & (pd <= cal.END)
+    # median day of month of the paydays inside the window (monthly schedules: at most ~20)
     monthly = np.flatnonzero(pf.cust_schedule <= 1)
-    dom = np.where(inside[monthly], cal.day_of_month(np.where(inside[monthly], pd[monthly],
-                                                               cal.START)), 99)
-    dom.sort(axis=1)
-    count = inside[monthly].sum(axis=1)
-    lo = dom[np.arange(monthly.size), np.maximum((count - 1) // 2, 0)]
-    hi = dom[np.arange(monthly.size), np.maximum(count // 2, 0)]
     median_dom = np.full(n, np.nan)
-    median_dom[monthly] = np.where(count > 0, (lo + hi) / 2, np.nan)
+    for lo in range(0, monthly.size, 200_000):
+        rows = monthly[lo: lo + 200_000]
+        pd = pf.paydays[rows, :24].astype(np.int32) + cal.PAY_FROM
+        inside = (pd >= cal.START) & (pd <= cal.END)
+        dom = np.where(inside, cal.day_of_month(np.where(inside, pd, cal.START)), 99)
+        dom.sort(axis=1)
+        count = inside.sum(axis=1)
+        r = np.arange(rows.size)
+        mid = (dom[r, np.maximum((count - 1) // 2, 0)] + dom[r, np.maximum(count // 2, 0)]) / 2
+        median_dom[rows] = np.where(count > 0, mid, np.nan)
     payday_dom = np.where(pf.cust_schedule == 0, pf.cust_payday_dom,
                           np.where(pf.cust_schedule == 1, -1, 0))
     return pa.table({
@@ -137,10 +138,10 @@ def fatigue(res: EpisodeResult, effects: Effects) -> dict:
     comp = res.outcome.complaints
     n_comp_f = n_comp_n = 0
     if comp and comp["ep"].size:
-        key_c = c["ep"] * 1024 + c["t"]
+        key_c = c["ep"].astype(np.int64) * 1024 + c["t"]
         # complaints follow the contact they answer: count them by that contact's fatigue
         fat_key = key_c[digital & fat] * 16 + c["channel"][digital & fat]
-        ck = comp["ep"] * 1024 * 16 + comp["t"] * 16 + comp["channel"]
+        ck = comp["ep"].astype(np.int64) * 1024 * 16 + comp["t"] * 16 + comp["channel"]
         is_f = np.isin(ck, fat_key)
         n_comp_f, n_comp_n = int(is_f.sum()), int((~is_f).sum())
     n_f, n_n = int((digital & fat & c["delivered"]).sum()), int(
