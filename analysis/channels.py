@@ -279,8 +279,10 @@ def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[st
     contacts = contacts[contacts["channel"].isin(DIGITAL_CHANNELS)]
     if "is_delivered" in contacts:
         contacts = contacts[contacts["is_delivered"].fillna(False).astype(bool)]
-    contacts = contacts.assign(dpd_bucket=pd.cut(
-        contacts["days_past_due_at_send"].astype(float), DPD_EDGES, right=False).astype(str))
+    contacts = contacts.assign(
+        dpd_bucket=pd.cut(contacts["days_past_due_at_send"].astype(float), DPD_EDGES,
+                          right=False).astype(str),
+        log_contacts_prev=np.log1p(contacts["contacts_prev_7d"].astype(float)))
     contacts["bucket"] = contacts["contacts_prev_7d"].clip(upper=FATIGUE_CAP).astype(int)
     complaint = _complaints(con, contacts)
     contacts["complaint"] = complaint.astype(int) if complaint is not None else np.nan
@@ -324,12 +326,13 @@ def _fatigue_threshold(contacts: pd.DataFrame, buckets: list[int]) -> dict:
     """Threshold k chosen on one half of customers (best step-model likelihood), OR on the other.
 
     The model controls for stage, channel, days past due (in buckets, since the cadence makes the
-    contact count rise with days past due) and amount, so the step measures a drop beyond k
-    among comparable contacts.
+    contact count rise with days past due), amount, and a smooth trend in the contact count
+    (log(1 + count)): customers who keep not paying keep being contacted, so conversion falls
+    with the count even without fatigue; fatigue is a *step* beyond k on top of that trend.
     """
     first = split_halves(contacts["customer_id"], seed=23)
     select, measure = contacts[first], contacts[~first]
-    base = design(select, FATIGUE_CONTROLS, ["log_amount"])
+    base = design(select, FATIGUE_CONTROLS, ["log_amount", "log_contacts_prev"])
     best_k, best_ll = None, -np.inf
     for k in buckets[1:]:
         above = (select["bucket"] >= k).astype(float).to_numpy()
@@ -341,7 +344,7 @@ def _fatigue_threshold(contacts: pd.DataFrame, buckets: list[int]) -> dict:
             best_k, best_ll = k, ll
     if best_k is None:
         raise MissingInput("not enough contacts above any fatigue threshold")
-    x = design(measure, FATIGUE_CONTROLS, ["log_amount"])
+    x = design(measure, FATIGUE_CONTROLS, ["log_amount", "log_contacts_prev"])
     above = (measure["bucket"] >= best_k).astype(float).to_numpy()
     x["above"] = above
     fit = logit(measure["paid"], x, groups=measure["customer_id"].to_numpy())

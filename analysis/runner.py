@@ -206,6 +206,17 @@ def run_all(
                       root_causes=ctx.tables.get("root_causes", pd.DataFrame()))
 
 
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as strings even when every value is null (else DuckDB guesses a number type
+    and a consumer's ``merchant_id = 'M001'`` fails)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object and values.map(lambda v: v is None or isinstance(v, str)).all():
+            frame[column] = values.astype("string")
+    return frame
+
+
 def persist(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:
     """Replace the whole ``insights`` schema with ``tables`` in one transaction."""
     con.execute("begin transaction")
@@ -217,7 +228,7 @@ def persist(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> 
         for stale in existing - set(tables):
             con.execute(f'drop table {SCHEMA}."{stale}"')
         for name, frame in tables.items():
-            con.register("_insight_frame", frame)
+            con.register("_insight_frame", _typed(frame))
             con.execute(f'create or replace table {SCHEMA}."{name}" as '
                         "select * from _insight_frame")
             con.unregister("_insight_frame")

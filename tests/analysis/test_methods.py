@@ -402,3 +402,36 @@ def test_filters_restrict_rows():
     con = warehouse(fct_collection_cases=_cases())
     out = recovery.cohort_recovery(con, Filters(merchant_id="m2"))
     assert set(out.loc[out.segment_type == "merchant_id", "segment"]) == {"m2"}
+
+
+def test_persist_replaces_the_schema_atomically(tmp_path, monkeypatch):
+    import duckdb
+
+    from analysis import runner
+    from analysis.runner import persist
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    persist(con, {"root_causes": pd.DataFrame({"cause_id": ["a"], "merchant_id": [None]}),
+                  "old": pd.DataFrame({"x": [1]})})
+    # merchant_id is all null yet typed as text, so consumers can compare it with an id.
+    assert con.execute("select count(*) from insights.root_causes where merchant_id = 'M1'"
+                       ).fetchone() == (0,)
+    typed = runner._typed
+
+    def fail_on_bad(frame: pd.DataFrame) -> pd.DataFrame:
+        if "boom" in frame:
+            raise RuntimeError("disk full")
+        return typed(frame)
+
+    monkeypatch.setattr(runner, "_typed", fail_on_bad)
+    with pytest.raises(RuntimeError):                 # a table fails mid-way through the run...
+        persist(con, {"root_causes": pd.DataFrame({"cause_id": ["b"]}),
+                      "bad": pd.DataFrame({"boom": [1]})})
+    monkeypatch.undo()
+    # ...and the previous run is intact, stale table included.
+    assert con.execute("select cause_id from insights.root_causes").fetchall() == [("a",)]
+    assert con.execute("select x from insights.old").fetchall() == [(1,)]
+    persist(con, {"root_causes": pd.DataFrame({"cause_id": ["c"]})})
+    tables = con.execute("select table_name from information_schema.tables "
+                         "where table_schema = 'insights'").fetchall()
+    assert tables == [("root_causes",)]                # stale tables dropped with the new run
