@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,15 +16,20 @@ STEPS = ("portfolio", "collections", "tables", "calls", "truth")
 
 
 def simulate(
-    customers: int = typer.Option(20_000, "--customers", min=1, help="Customers to simulate."),
-    seed: int = typer.Option(7, "--seed", help="Random seed; same seed, same files."),
-    out: Path = typer.Option(DEFAULT_DATA_DIR, "--out", help="Dataset directory to write."),
-    fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
-    calls: int = typer.Option(24, "--calls", min=0, help="Call recordings to synthesize."),
-    null: bool = typer.Option(False, "--null", help="Plant no root cause (for false-discovery "
-                                                    "checks)."),
+    customers: Annotated[int, typer.Option("--customers", min=1,
+                                           help="Customers to simulate.")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 7,
+    out: Annotated[Path, typer.Option("--out", help="Dataset directory to write.")]
+    = DEFAULT_DATA_DIR,
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    calls: Annotated[int, typer.Option("--calls", min=0,
+                                       help="Call recordings to synthesize.")] = 24,
+    null: Annotated[bool, typer.Option("--null", help="Plant no root cause (for "
+                                                      "false-discovery checks).")] = False,
 ) -> None:
-    """Simulate a BNPL portfolio in the raw data contract, with planted root causes."""
+    """Simulate a BNPL portfolio in the raw data contract, with planted root causes.
+
+    Options are Annotated, so ``relance demo`` can call this as a plain function."""
     from simulator import simulate_dataset
     from simulator.core import FORMATS
 

@@ -133,3 +133,11 @@ def test_cli_rejects_bad_options(tmp_path: Path, args: list[str]) -> None:
     result = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path), "--calls", "0", *args])
     assert result.exit_code == 2
     assert not (tmp_path / "_truth.json").exists()
+
+
+def test_simulate_callable_as_a_function_like_demo_does(tmp_path: Path) -> None:
+    from simulator.cli import simulate
+
+    simulate(customers=200, seed=2, out=tmp_path, calls=0)
+    truth = json.loads((tmp_path / "_truth.json").read_text())
+    assert truth["format"] == "parquet" and truth["null"] is False
