@@ -242,7 +242,9 @@ def rank_root_causes(tables: dict[str, pd.DataFrame], context: dict[str, object]
     out = out.drop(columns=["q_value", "significant"]).merge(tests[["test_id", "q_value"]],
                                                             on="test_id")
     out["significant"] = (out["q_value"] < 0.05).fillna(False).astype(bool)
-    out["money_at_stake_month"] = out["money_at_stake_month"].astype(float)
+    # A cause that goes the other way puts no money at stake.
+    for column in ("money_at_stake_month", "money_ci_low", "money_ci_high"):
+        out[column] = out[column].astype(float).clip(lower=0)
     out = out.sort_values(["scope", "significant", "money_at_stake_month"],
                           ascending=[True, False, False])
     out["rank"] = out.groupby("scope").cumcount() + 1

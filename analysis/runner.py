@@ -74,7 +74,36 @@ def _segments(ctx: Context) -> dict[str, pd.DataFrame]:
 
 
 def _root_causes(ctx: Context) -> dict[str, pd.DataFrame]:
-    return {"root_causes": rank_root_causes(ctx.tables, _money_context(ctx))}
+    ranked = rank_root_causes(ctx.tables, _money_context(ctx))
+    _write_back_significance(ctx.tables, ranked)
+    return {"root_causes": ranked}
+
+
+TEST_IDS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
+    "best_send_hour": lambda t: "send_hour:" + t["channel"],
+    "fatigue_effect": lambda t: pd.Series("contact_fatigue", index=t.index),
+    "debit_timing_effect": lambda t: pd.Series("debit_timing", index=t.index),
+    "experiments": lambda t: "experiment:" + t["experiment_id"] + ":" + t["arm"],
+    "allocation_comparison": lambda t: "team_type:" + t["team_type"] + ":" + t["stage"],
+    "merchant_anomalies": lambda t: "merchant_" + t["metric"] + ":" + t["merchant_id"],
+    "failure_waves": lambda t: ("failure_wave:" + t["payment_method"] + ":" + t["failure_reason"]
+                                + ":" + pd.to_datetime(t["month"]).dt.strftime("%Y-%m")),
+}
+
+
+def _write_back_significance(tables: dict[str, pd.DataFrame], ranked: pd.DataFrame) -> None:
+    """Give each analysis table the family-wide ``q_value`` and ``significant`` of its tests.
+
+    A consumer reading one table then uses the same false-discovery control as the ranking
+    (a row whose test is not a root-cause candidate, e.g. a reference arm, gets no q-value).
+    """
+    q_by_test = ranked.drop_duplicates("test_id").set_index("test_id")["q_value"]
+    for name, test_id in TEST_IDS.items():
+        table = tables.get(name)
+        if table is None or table.empty:
+            continue
+        q = test_id(table).map(q_by_test)
+        tables[name] = table.assign(q_value=q.astype(float), significant=(q < 0.05).fillna(False))
 
 
 def _money_context(ctx: Context) -> dict[str, object]:
