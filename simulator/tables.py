@@ -10,9 +10,11 @@ import pyarrow.compute as pc
 
 from simulator import calendar as cal
 from simulator.collections import (
+    AGENTS_PER_TEAM,
     ARMS,
     CALL,
     CHANNELS,
+    CHAT,
     EMAIL,
     LETTER,
     PUSH,
@@ -284,7 +286,10 @@ class Assembler:
             clicked=c["clicked"], replied=c["replied"], outcome=c["outcome"], team=c["team"],
             agent=c["agent"], cost=c["cost"], ep=e, t=c["t"],
         )
-        cols = {k: np.concatenate([reminders[k], dunning[k]]) for k in reminders}
+        reminders["inbound"] = np.zeros(k, bool)
+        dunning["inbound"] = np.zeros(e.size, bool)
+        inbound = self._inbound()
+        cols = {k: np.concatenate([reminders[k], dunning[k], inbound[k]]) for k in reminders}
         sent = local_time_us(cols["day"], cols["tz"], cols["hour"] * 60 + cols["minute"])
         sent += rng.integers(0, 60_000_000, sent.size)
         n = sent.size
@@ -299,15 +304,16 @@ class Assembler:
         self.contact_index = {  # for arrangements, calls and feedback
             "ep": cols["ep"], "t": cols["t"], "sent": sent, "channel": ch,
             "outcome": cols["outcome"], "cust": cols["cust"], "plan": cols["plan"],
+            "inbound": cols["inbound"],
         }
-        delivered = cols["delivered"] & ~is_call
+        delivered = cols["delivered"] & ~is_call & ~cols["inbound"]
         outcome = np.where(is_call, cols["outcome"], -1)
         return in_blocks(n, lambda s: pa.table({
             "contact_id": make_ids("K", np.arange(s.start, s.stop), 10),
             "customer_id": customer_ids(cols["cust"][s]),
             "plan_id": plan_ids(cols["plan"][s]),
             "channel": take_strings(CHANNELS, ch[s]),
-            "direction": take_strings(("outbound", "inbound"), np.zeros(s.stop - s.start, np.int8)),
+            "direction": take_strings(("outbound", "inbound"), cols["inbound"][s].astype(np.int8)),
             "stage": take_strings(STAGES, cols["stage"][s]),
             "template_id": _template_column(templates, cols["template"][s]),
             "sent_at": ts(sent[s]),
@@ -322,6 +328,31 @@ class Assembler:
             "cost": money(cols["cost"][s], 4),
         }))
 
+    def _inbound(self) -> dict[str, np.ndarray]:
+        """Customers who write or call in to complain about the messages (half of complaints)."""
+        ep, comp, hu = self.res.episodes, self.res.outcome.complaints, self.hu
+        if not comp or comp["ep"].size == 0:
+            return {k: np.zeros(0, dtype=np.int64) for k in _CONTACT_KEYS}
+        key = comp["ep"].astype(np.uint64) * np.uint64(256) + comp["t"].astype(np.uint64)
+        keep = (hu(960, key) < 0.5) & (ep.open_day[comp["ep"]] + comp["t"] <= cal.END)
+        e, t = comp["ep"][keep].astype(np.int64), comp["t"][keep].astype(np.int64)
+        key = key[keep]
+        m = e.size
+        chat = ep.app_user[e] & (hu(961, key) < 0.6)
+        channel = np.where(chat, CHAT, CALL)
+        team = np.zeros(m, dtype=np.int64)  # the in-house team answers
+        return dict(
+            cust=ep.cust[e], plan=ep.plan[e], channel=channel,
+            stage=np.select([t <= 3, t <= 20, t <= 59], [1, 2, 3], 4),
+            template=np.where(chat, 1005, 1004), day=ep.open_day[e] + t, tz=ep.tz[e],
+            hour=18 + (hu(962, key) * 4).astype(np.int64),
+            minute=(hu(963, key) * 60).astype(np.int64), delivered=np.zeros(m, bool),
+            opened=np.zeros(m, bool), clicked=np.zeros(m, bool), replied=np.zeros(m, bool),
+            outcome=np.where(chat, -1, 4), team=team,
+            agent=team * AGENTS_PER_TEAM + (hu(964, key) * AGENTS_PER_TEAM).astype(np.int64),
+            cost=np.where(chat, 0.45, 1.6), ep=e, t=t, inbound=np.ones(m, bool),
+        )
+
     # --- arrangements
     def arrangements(self) -> Builder:
         res, rng = self.res, self.rng
@@ -332,7 +363,7 @@ class Assembler:
         e, t = a["ep"].astype(np.int64), a["t"].astype(np.int64)
         ci = self.contact_index
         # the call that produced a promise: same episode and day, a call
-        call_rows = np.flatnonzero((ci["channel"] == CALL) & (ci["ep"] >= 0))
+        call_rows = np.flatnonzero((ci["channel"] == CALL) & (ci["ep"] >= 0) & ~ci["inbound"])
         key_c = ci["ep"][call_rows] * 1024 + ci["t"][call_rows]
         order = np.argsort(key_c)
         key_a = e * 1024 + t
@@ -437,6 +468,11 @@ class Assembler:
         })
 
 
+_CONTACT_KEYS = ("cust", "plan", "channel", "stage", "template", "day", "tz", "hour", "minute",
+                 "delivered", "opened", "clicked", "replied", "outcome", "team", "agent", "cost",
+                 "ep", "t", "inbound")
+
+
 def make_agent_ids(agent: np.ndarray) -> pa.Array:
     return _nullable_ids("AG", agent, 4)
 
@@ -455,6 +491,7 @@ def _template_names() -> list[str]:
                 names[ch * 100 + st * 10 + v] = f"{CHANNELS[ch]}_{STAGES[st]}_{'ab'[v]}"
     for k, tt in enumerate(TEAM_TYPES):
         names[1000 + k] = f"call_script_{tt}"
+    names[1004], names[1005] = "inbound_call", "inbound_chat"
     return names
 
 

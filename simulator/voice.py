@@ -104,7 +104,8 @@ def calls(out: Path, k: int, pf: Portfolio, res: EpisodeResult, rng: np.random.G
     from speech.synthesize import synthesize_call
 
     ci = contact_index
-    cand = np.flatnonzero((ci["channel"] == CALL) & (ci["outcome"] == 4) & (ci["ep"] >= 0))
+    cand = np.flatnonzero((ci["channel"] == CALL) & (ci["outcome"] == 4) & (ci["ep"] >= 0)
+                          & ~ci["inbound"])
     if cand.size == 0:
         return empty_table("calls"), []
     # spread over reasons: round-robin over the reasons present, so every reason is heard

@@ -302,3 +302,10 @@ def test_nothing_happens_after_the_window(small: Dataset) -> None:
     assert latest.replace(tzinfo=None) < limit
     assert small.one("select count(*) from customers c join plans p using (customer_id) "
                      "where c.created_at > p.purchased_at")[0] == 0
+
+
+def test_customers_also_get_in_touch(small: Dataset) -> None:
+    rows = small.q("""select channel, team_id, count(*) from contacts
+                      where direction = 'inbound' group by 1, 2""")
+    assert rows and {c for c, _, _ in rows} <= {"call", "chat"}
+    assert all(team.startswith("T-IH") for _, team, _ in rows)
