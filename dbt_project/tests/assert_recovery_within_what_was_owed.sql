@@ -9,7 +9,7 @@ with recovered_local as (
 )
 
 select status.installment_id
-from {{ ref('int_installment_payment_status') }} as status
+from {{ ref('int_delinquent_installments') }} as status
 inner join recovered_local on recovered_local.installment_id = status.installment_id
 where recovered_local.recovered_local > status.overdue_amount_local + 0.005
 

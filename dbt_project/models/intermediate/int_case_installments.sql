@@ -16,7 +16,7 @@ with overdue as (
         overdue_amount_local,
         overdue_amount,
         max_days_past_due
-    from {{ ref('int_installment_payment_status') }}
+    from {{ ref('int_delinquent_installments') }}
     where was_delinquent
 
 ),

@@ -26,7 +26,7 @@ cases as (
 status as (
 
     select installment_id, paid_by_due_local
-    from {{ ref('int_installment_payment_status') }}
+    from {{ ref('int_delinquent_installments') }}
     where was_delinquent
 
 ),

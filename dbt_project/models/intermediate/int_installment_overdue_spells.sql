@@ -18,7 +18,7 @@ with delinquent as (
         fx_rate_due,
         overdue_from_date,
         fully_paid_date
-    from {{ ref('int_installment_payment_status') }}
+    from {{ ref('int_delinquent_installments') }}
     where was_delinquent
 
 ),

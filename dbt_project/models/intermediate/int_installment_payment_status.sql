@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- One row per installment: what was received and when it was paid in full, its first scheduled
     attempt, and whether and for how long it has been overdue as of as_of_date. An installment is

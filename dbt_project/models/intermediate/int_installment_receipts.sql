@@ -10,7 +10,7 @@ with attempts as (
     select attempts.installment_id, attempts.plan_id, attempts.attempted_date,
         attempts.received_local, attempts.received_amount
     from {{ ref('int_payment_attempts_enriched') }} as attempts
-    inner join {{ ref('int_installment_payment_status') }} as status
+    inner join {{ ref('int_delinquent_installments') }} as status
         on status.installment_id = attempts.installment_id
     where attempts.status = 'succeeded'
         and status.was_delinquent

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- Installments with their plan, customer and merchant, and the amount in the reporting currency
     at the rate of the due date. -#}

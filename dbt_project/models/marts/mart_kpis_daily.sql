@@ -105,7 +105,7 @@ dpd6 as (
             'dpd6_recovered_amount': 'sum(coalesce(dpd6_recoveries.recovered_amount, 0))',
         }) }}
     from installments
-    inner join {{ ref('int_installment_payment_status') }} as status
+    inner join {{ ref('int_delinquent_installments') }} as status
         on status.installment_id = installments.installment_id
     left join dpd6_recoveries on dpd6_recoveries.installment_id = installments.installment_id
     where status.reached_dpd6
