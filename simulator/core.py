@@ -25,6 +25,7 @@ from simulator.schema import conform
 from simulator.tables import (
     Assembler,
     customers_table,
+    fx_rates_table,
     installments_table,
     merchants_table,
     plans_table,
@@ -57,32 +58,36 @@ def simulate_dataset(out: Path, customers: int, seed: int, calls: int = 0,
 
     tick("portfolio", 1)
     pf = build_portfolio(customers, rng, hu, effects)
-    tick("collections", 1)
-    res = build_and_run(pf, effects, hu)
-    asm = Assembler(pf, res, effects, hu, rng)
-    # Arrow columns are built and files written by a background thread while the next table is
-    # assembled (numpy and Arrow release the GIL): the second core's share of the work.
+    # Arrow columns are built and files written by a background thread while the main thread
+    # simulates or assembles the next table (numpy and Arrow release the GIL): the second core's
+    # share of the work.
     writer = ThreadPoolExecutor(max_workers=1)
     jobs: dict[str, Future] = {}
 
-    def write(name: str, build: Callable[[], pa.Table]) -> None:
-        # one table in flight at a time, to bound memory
-        for job in jobs.values():
-            job.result()
+    def write(name: str, build: Callable[[], pa.Table], queue: bool = False) -> None:
+        # Tables whose columns the main thread has just computed go one at a time, to bound
+        # memory; builders over the portfolio's arrays can queue (they hold nothing new).
+        if not queue:
+            for job in jobs.values():
+                job.result()
         jobs[name] = writer.submit(_build_and_write, out, name, build, fmt)
 
+    # the portfolio's tables are written while the collections loop runs
+    write("merchants", merchants_table(pf), queue=True)
+    write("customers", customers_table(pf), queue=True)
+    write("plans", plans_table(pf), queue=True)
+    write("installments", installments_table(pf), queue=True)
+    write("fx_rates", lambda: fx_rates_table(pf), queue=True)
+    tick("collections", 1)
+    res = build_and_run(pf, effects, hu)
+    asm = Assembler(pf, res, effects, hu, rng)
     tick("tables", 1)
-    write("merchants", merchants_table(pf))
-    write("customers", customers_table(pf))
-    write("plans", plans_table(pf))
-    write("installments", installments_table(pf))
     write("payment_attempts", asm.payment_attempts())
     write("contacts", asm.contacts())
     write("arrangements", asm.arrangements())
     write("allocations", asm.allocations())
     write("escalations", asm.escalations())
     write("experiments", asm.experiments())
-    write("fx_rates", asm.fx_rates())
     fb, fb_cols = feedback_table(pf, res, np.random.default_rng(seed + 1), asm.contact_index)
     write("feedback", lambda: fb)
     tick("calls", 1)

@@ -147,6 +147,17 @@ def installments_table(pf: Portfolio) -> Builder:
     }))
 
 
+def fx_rates_table(pf: Portfolio) -> pa.Table:
+    fx = pf.fx
+    days = np.arange(cal.START, cal.END + 1)
+    cur = np.repeat(np.arange(len(CURRENCIES)), days.size)
+    return pa.table({
+        "date": dates(np.tile(days, len(CURRENCIES))),
+        "currency": take_strings(CURRENCIES, cur),
+        "rate_to_reporting": pa.array(fx.reshape(-1)),
+    })
+
+
 class Assembler:
     """Builds the event tables, which share ids (contacts <- arrangements, calls)."""
 
@@ -456,17 +467,6 @@ class Assembler:
             "arm": take_strings(ARMS, ep.arm[rows]),
             "assigned_at": ts(assigned),
         })
-
-    def fx_rates(self) -> Builder:
-        fx = self.pf.fx
-        days = np.arange(cal.START, cal.END + 1)
-        cur = np.repeat(np.arange(len(CURRENCIES)), days.size)
-        return lambda: pa.table({
-            "date": dates(np.tile(days, len(CURRENCIES))),
-            "currency": take_strings(CURRENCIES, cur),
-            "rate_to_reporting": pa.array(fx.reshape(-1)),
-        })
-
 
 _CONTACT_KEYS = ("cust", "plan", "channel", "stage", "template", "day", "tz", "hour", "minute",
                  "delivered", "opened", "clicked", "replied", "outcome", "team", "agent", "cost",
