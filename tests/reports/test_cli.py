@@ -80,3 +80,12 @@ def test_all_merchants_html(handmade_warehouse: Path, tmp_path: Path) -> None:
     assert written == {f"{m.merchant_id}.html" for m in MERCHANTS} | {"index.html"}
     index = (tmp_path / "index.html").read_text()
     assert all(f'href="{m.merchant_id}.html"' in index for m in MERCHANTS)
+
+
+def test_callable_as_a_function_like_relance_demo(handmade_warehouse: Path, tmp_path: Path) -> None:
+    from reports.cli import report
+
+    report(all_merchants=True, warehouse=handmade_warehouse, formats="html", out=tmp_path)
+    assert {p.stem for p in tmp_path.glob("*.html")} == {m.merchant_id for m in MERCHANTS} | {
+        "index"
+    }
