@@ -186,7 +186,7 @@ class ReportReader:
         )
         kpis = self.kpis(merchant_id, peer_condition, peer_params, peers)
         curve, peer_curve = self.recovery_curves(merchant_id, peer_condition, peer_params, peers)
-        causes = self.root_causes(merchant_id) if enough else []
+        causes = self.root_causes(merchant_id, peers) if enough else []
         tested = self.causes_tested(merchant_id) if enough else 0
         reasons, reason_texts = self.reasons(merchant_id)
         return MerchantReport(
@@ -434,14 +434,20 @@ class ReportReader:
 
     # --- insights ---------------------------------------------------------------------------------
 
-    def root_causes(self, merchant_id: str) -> list[RootCause]:
-        """This merchant's detected causes (significant after FDR control), by money at stake."""
+    def root_causes(self, merchant_id: str, peers: PeerGroup) -> list[RootCause]:
+        """This merchant's detected causes (significant after FDR control), by money at stake.
+
+        Causes that compare the merchant with the other merchants (``merchant_defect``: its
+        rates against theirs, pooled) quote the others' figures, so they are shown only when
+        those others are at least ``MIN_PEERS``.
+        """
         table = self._table("insights.root_causes", ("merchant_id", "significant"))
         if table is None:
             return []
+        compared = "" if peers.merchants else "and category <> 'merchant_defect'"
         rows = self._rows(
             f"""select * from {table}
-                where merchant_id = ? and significant
+                where merchant_id = ? and significant {compared}
                 order by money_at_stake_month desc nulls last
                 limit {MAX_CAUSES}""",
             [merchant_id],

@@ -100,6 +100,14 @@ def test_too_few_merchants_omits_peer_figures(handmade_warehouse: Path, tmp_path
     shutil.copy(handmade_warehouse, few)
     with duckdb.connect(str(few)) as con:
         con.execute("delete from dim_merchants where merchant_id not in ('M01','M02','M03','M10')")
+        # A comparison with the other merchants (pooled) would quote 3 merchants' figures.
+        con.execute(
+            """insert into insights.root_causes (cause_id, title, category, scope, merchant_id,
+                   significant, money_at_stake_month, recommended_action, evidence)
+               values ('merchant_default_rate:M01', 'Your default rate is above others',
+                       'merchant_defect', 'M01', 'M01', true, 99999,
+                       'Review checkout', 'Default rate 9% vs others 5%')"""
+        )
     page = render_html(few, "M01")
     with duckdb.connect(str(few), read_only=True) as con:
         report = ReportReader(con).report("M01")
@@ -107,6 +115,7 @@ def test_too_few_merchants_omits_peer_figures(handmade_warehouse: Path, tmp_path
     assert all(k.peer_median is None for k in report.kpis)
     assert report.peer_curve == []
     assert report.channel_advice == []  # portfolio-wide figures pool too few merchants
+    assert [c.cause_id for c in report.root_causes] == ["debit_timing"]
     assert "too few to compare with" in page
     assert "Peers (median)</th>" not in page
 
