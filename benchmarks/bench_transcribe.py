@@ -1,18 +1,19 @@
 """Transcription speed: audio seconds per wall-clock second on this machine's cores.
 
 Synthesizes ``RECORDINGS`` calls with espeak-ng (not timed), then times the product's
-transcription path (``speech.transcribe.run_jobs``: one worker process per core, each with a
-single-threaded tiny.en int8 model), worker start-up and model loading included. For comparison
-it also times the alternative of one model shared by two threads (``num_workers=2``).
+transcription path (``speech.transcribe.run_jobs``: one tiny.en int8 model, one transcription
+thread per core), model loading included. For comparison it also times the alternative of one
+worker process per core, each with its own single-threaded model.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -37,20 +38,22 @@ def synthesize(folder: Path) -> list[tr.Job]:
     return jobs
 
 
-def with_processes(jobs: list[tr.Job], model: tr.ModelSpec) -> tuple[list[dict], float]:
+def with_threads(jobs: list[tr.Job], model: tr.ModelSpec) -> tuple[list[dict], float]:
     start = time.perf_counter()
     rows = list(tr.run_jobs(jobs, model, workers=os.cpu_count()))
     return rows, time.perf_counter() - start
 
 
-def with_threads(jobs: list[tr.Job], model: tr.ModelSpec) -> tuple[list[dict], float]:
-    from faster_whisper import WhisperModel
+def _process_job(job: tr.Job, model_name: str) -> dict:
+    return tr.transcribe_job(job, model_name)
 
+
+def with_processes(jobs: list[tr.Job], model: tr.ModelSpec) -> tuple[list[dict], float]:
     start = time.perf_counter()
-    tr._MODEL = WhisperModel(str(model.path), device="cpu", compute_type="int8", cpu_threads=1,
-                             num_workers=os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
-        rows = list(pool.map(lambda job: tr.transcribe_job(job, model.name), jobs))
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context,
+                             initializer=tr.load_model, initargs=(str(model.path), 1, 1)) as pool:
+        rows = list(pool.map(_process_job, jobs, [model.name] * len(jobs)))
     return rows, time.perf_counter() - start
 
 
@@ -58,16 +61,16 @@ def main() -> int:
     model = tr.resolve_model(None)
     with tempfile.TemporaryDirectory() as tmp:
         jobs = synthesize(Path(tmp))
-        rows, wall = with_processes(jobs, model)
+        rows, wall = with_threads(jobs, model)
         failed = [r for r in rows if r["status"] != "ok"]
         audio = sum(r["duration_s"] for r in rows if r["status"] == "ok")
-        _, wall_threads = with_threads(jobs, model)
+        _, wall_processes = with_processes(jobs, model)
     print(f"transcribe.recordings: {len(rows)}")
     print(f"transcribe.failed: {len(failed)}")
     print(f"transcribe.audio_seconds: {audio:.1f} s")
     print(f"transcribe.wall_s: {wall:.1f} s")
     print(f"transcribe.rtf_x: {audio / wall:.1f} x")
-    print(f"transcribe.rtf_x_one_model_two_threads: {audio / wall_threads:.1f} x")
+    print(f"transcribe.rtf_x_one_process_per_core: {audio / wall_processes:.1f} x")
     print(f"transcribe.cores: {os.cpu_count()}")
     return 1 if failed else 0
 

@@ -3,20 +3,18 @@
 Every recording listed in ``calls`` gets one row in ``_derived/transcripts.parquet``: its text and
 timestamped segments (redacted before they are written), or ``status='failed'`` with the reason
 (missing file, unsupported format, empty, undecodable, silent). A recording whose content hash was
-already transcribed successfully by the same model is skipped, so re-runs are cheap and add no
-rows. Work is spread over worker processes, each with its own single-threaded model: on two cores
-that is faster than one model decoding with two threads (see benchmarks/bench_transcribe.py).
+already transcribed by the same model is skipped, so re-runs are cheap and add no rows. Work is
+spread over one transcription thread per core sharing one model (see ``run_jobs``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,16 +81,18 @@ class Job:
     error: str | None = None  # known unusable before any decoding
 
 
-# One model per worker process, loaded once by the pool initializer.
+# The loaded model, shared by the worker threads of this process.
 _MODEL = None
 
 
-def _load_model(model_path: str, cpu_threads: int) -> None:
+def load_model(model_path: str, cpu_threads: int = 1, workers: int = 1) -> None:
+    """Load the model for this process: ``workers`` concurrent transcriptions of
+    ``cpu_threads`` threads each (CTranslate2 runs them in parallel outside the GIL)."""
     global _MODEL
     from faster_whisper import WhisperModel
 
     _MODEL = WhisperModel(model_path, device="cpu", compute_type="int8",
-                          cpu_threads=cpu_threads, num_workers=1)
+                          cpu_threads=cpu_threads, num_workers=workers)
 
 
 def _failed(job: Job, model: str, error: str) -> dict:
@@ -186,10 +186,16 @@ def _worker_run(job: Job, model_name: str) -> dict:
 
 def run_jobs(jobs: list[Job], model: ModelSpec, workers: int | None = None,
              on_done: Callable[[dict], None] | None = None) -> Iterator[dict]:
-    """Transcribe ``jobs`` over ``workers`` processes (default: one per core, at most one per
-    job), yielding one result row per job as each finishes."""
+    """Transcribe ``jobs`` with ``workers`` parallel transcriptions (default: one per core),
+    yielding one result row per job as each finishes.
+
+    One model, ``workers`` threads, one CPU thread per transcription: on two cores this was at
+    least as fast as one process per core (benchmarks/bench_transcribe.py measures both), starts
+    faster, holds one copy of the weights, and needs no ``if __name__ == "__main__"`` guard in
+    scripts that call it.
+    """
     # Recordings known to be unusable without decoding (missing, unsupported, empty) fail here,
-    # so a batch of only those starts no worker.
+    # before any model is loaded.
     ready = []
     for job in jobs:
         problem = job.error or check_audio(job.audio_path)
@@ -200,27 +206,14 @@ def run_jobs(jobs: list[Job], model: ModelSpec, workers: int | None = None,
             yield row
         else:
             ready.append(job)
-    jobs = ready
-    if not jobs:
+    if not ready:
         return
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    if workers == 1:
-        _load_model(str(model.path), cpu_threads=os.cpu_count() or 1)
-        for job in jobs:
-            row = _worker_run(job, model.name)
-            if on_done:
-                on_done(row)
-            yield row
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_load_model,
-                             initargs=(str(model.path), 1)) as pool:
-        futures = [pool.submit(_worker_run, job, model.name) for job in jobs]
-        for future, job in zip(futures, jobs, strict=True):
-            try:
-                row = future.result()
-            except Exception as exc:  # a crashed worker fails its job only
-                row = _failed(job, model.name, f"worker failed: {type(exc).__name__}: {exc}")
+    workers = max(1, min(workers or os.cpu_count() or 1, len(ready)))
+    load_model(str(model.path), cpu_threads=1, workers=workers)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_worker_run, job, model.name) for job in ready]
+        for future in as_completed(futures):
+            row = future.result()
             if on_done:
                 on_done(row)
             yield row
