@@ -106,3 +106,12 @@
 {% macro date_part_of(part, expr) -%}
     extract({{ part }} from {{ expr }})
 {%- endmacro %}
+
+{#- The IANA timezone names the engine can convert to, one per row in a column `timezone`. -#}
+{% macro known_timezones() -%}
+    {{ return(adapter.dispatch('known_timezones')()) }}
+{%- endmacro %}
+
+{% macro default__known_timezones() -%}
+    select name as timezone from pg_timezone_names()
+{%- endmacro %}

@@ -13,7 +13,11 @@ with contacts as (
 
 customers as (
 
-    select customer_id, country, timezone from {{ ref('stg_customers') }}
+    -- a timezone the engine does not know gives no local time (null) rather than a failed build
+    select customers.customer_id, customers.country, known_timezones.timezone
+    from {{ ref('stg_customers') }} as customers
+    left join ({{ known_timezones() }}) as known_timezones
+        on known_timezones.timezone = customers.timezone
 
 ),
 
