@@ -92,7 +92,8 @@ class Episodes:
     intensive: np.ndarray
     app_user: np.ndarray
     tz: np.ndarray
-    paydays: np.ndarray  # (n, 12) payday day numbers from the one before opening
+    paydays: np.ndarray  # (n, 20) payday day numbers from the one before opening
+    reminders: np.ndarray  # (n, 8) the customer's pre-due reminders, days after opening
 
     @property
     def n(self) -> int:
@@ -213,7 +214,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
         next_pay = ep.paydays[act, np.minimum(ptr[act] + 1, ep.paydays.shape[1] - 1)]
         since_pay = day - prev_pay
         # customers short of money pay when it arrives: just after payday, rarely late in the cycle
-        funds = np.where(ep.funds_bound[act], np.where(since_pay <= 2, 1.8, -1.5), 0.0)
+        funds = np.where(ep.funds_bound[act], np.where(since_pay <= 1, 2.2, -2.0), 0.0)
         base = ep.base[act] + funds
         ttype = np.where(team[act] >= 0, TEAM_TYPE_OF[np.maximum(team[act], 0)], -1)
         tlo = np.where(ttype >= 0, team_log_odds[np.maximum(ttype, 0)], 0.0)
@@ -356,8 +357,11 @@ def _team_of(kind: np.ndarray, pick: np.ndarray) -> np.ndarray:
     return out
 
 
-def _prev_7d(rows: np.ndarray, t: int, last: np.ndarray) -> np.ndarray:
-    return ((last[rows] > t - 7) & (last[rows] <= t)).sum(axis=1)
+def _prev_7d(rows: np.ndarray, t: int, last: np.ndarray, ep: Episodes) -> np.ndarray:
+    """Contacts in the 7 days up to today: the case's own, and the customer's reminders."""
+    own = ((last[rows] > t - 7) & (last[rows] <= t)).sum(axis=1)
+    rem = ep.reminders[rows]
+    return own + ((rem > t - 7) & (rem <= t)).sum(axis=1)
 
 
 def _remember(rows: np.ndarray, t: int, last: np.ndarray, ncontacts: np.ndarray) -> None:
@@ -367,7 +371,7 @@ def _remember(rows: np.ndarray, t: int, last: np.ndarray, ncontacts: np.ndarray)
 
 def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last, ncontacts,
                      pay, contacts, complaints) -> None:
-    prev7 = _prev_7d(rows, t, last)
+    prev7 = _prev_7d(rows, t, last, ep)
     hour = draw_send_hour(u(("hour", step), rows, t))
     fatigued = prev7 >= effects.fatigue_threshold_prev_7d
     arm = ep.arm[rows]
@@ -418,7 +422,7 @@ def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last
 
 def _call(rows, t, base, tlo, next_pay_t, team, ep, effects, u, last, ncontacts, pay,
           pending_partial, contacts, arrangements) -> None:
-    prev7 = _prev_7d(rows, t, last)
+    prev7 = _prev_7d(rows, t, last, ep)
     r_hour = u(("call_hour",), rows, t)
     hour = 9 + np.floor(r_hour * 11).astype(np.int64)
     hour = np.where(r_hour > 0.98, 20, hour)

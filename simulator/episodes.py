@@ -21,7 +21,7 @@ from simulator.collections import (
     run_episodes,
 )
 from simulator.effects import Effects
-from simulator.portfolio import CARD_DECLINED, DISPUTED, IF, TECH, Portfolio
+from simulator.portfolio import CARD_DECLINED, DISPUTED, IF, TECH, Portfolio, reminder_days
 from simulator.rand import HashUniform
 
 # Reasons of a funds failure that timing did not cause (plan count raises over-indebtedness).
@@ -57,13 +57,14 @@ def build_and_run(pf: Portfolio, effects: Effects, hu: HashUniform) -> EpisodeRe
     inst_episode = np.full(pf.inst_plan.size, -1, dtype=np.int64)
     plan_arm = experiment_arms(pf.plan_customer.size, hu, effects)
     exp_start = int(np.datetime64(effects.experiment_start).astype("datetime64[D]").astype(int))
+    reminders = reminder_days(pf, hu)
     parts: list[tuple[Episodes, Outcome, np.ndarray, np.ndarray]] = []
     offset = 0
     while remaining.any():
         rem = failed[remaining]
         _, first_pos = np.unique(pf.inst_plan[rem], return_index=True)
         head = rem[first_pos]
-        ep = _episodes_for(pf, head, offset, plan_arm, exp_start, hu)
+        ep = _episodes_for(pf, head, offset, plan_arm, exp_start, hu, reminders)
         out = run_episodes(ep, effects, hu, record=True)
         # join: remaining failures of the same plan due before the episode ended
         plan_to_ep = np.full(pf.plan_customer.size, -1, dtype=np.int64)
@@ -79,7 +80,7 @@ def build_and_run(pf: Portfolio, effects: Effects, hu: HashUniform) -> EpisodeRe
 
 
 def _episodes_for(pf: Portfolio, head: np.ndarray, offset: int, plan_arm: np.ndarray,
-                  exp_start: int, hu: HashUniform) -> Episodes:
+                  exp_start: int, hu: HashUniform, reminders: np.ndarray) -> Episodes:
     n = head.size
     plan = pf.inst_plan[head]
     cust = pf.plan_customer[plan]
@@ -106,6 +107,7 @@ def _episodes_for(pf: Portfolio, head: np.ndarray, offset: int, plan_arm: np.nda
         risk=pf.cust_risk[cust], arm=arm, intensive=hu(904, uid.astype(np.uint64)) < 0.3,
         app_user=pf.cust_app_user[cust], tz=pf.cust_tz[cust],
         paydays=episode_paydays(pf, cust, open_day),
+        reminders=reminders[cust] - open_day[:, None],
     )
 
 

@@ -290,6 +290,32 @@ def _first_debits(offset: int, due: np.ndarray, amount_eur: np.ndarray, pt: np.n
     return failure, misaligned, failed_cf
 
 
+REMINDER_SHARE = 0.12
+REMINDER_SLOTS = 8
+
+
+def reminder_installments(pf: Portfolio, hu: HashUniform) -> np.ndarray:
+    """Installments whose customer gets a reminder two days before the due date (a share)."""
+    cand = np.flatnonzero(~pf.inst_at_checkout
+                          & (pf.inst_due - 2 >= cal.START) & (pf.inst_due - 2 <= cal.END))
+    return cand[hu(950, cand.astype(np.uint64)) < REMINDER_SHARE]
+
+
+def reminder_days(pf: Portfolio, hu: HashUniform) -> np.ndarray:
+    """(customers, REMINDER_SLOTS) days of each customer's reminders, padded far in the past.
+
+    Reminders count towards the contact pressure of the days after them."""
+    pick = reminder_installments(pf, hu)
+    cust = pf.plan_customer[pf.inst_plan[pick]]  # sorted: installments are grouped by customer
+    start = np.r_[True, cust[1:] != cust[:-1]] if cust.size else np.zeros(0, bool)
+    idx = np.arange(cust.size)
+    rank = idx - np.maximum.accumulate(np.where(start, idx, 0)) if cust.size else idx
+    out = np.full((pf.cust_country.size, REMINDER_SLOTS), -1_000_000, dtype=np.int64)
+    keep = rank < REMINDER_SLOTS
+    out[cust[keep], rank[keep]] = pf.inst_due[pick[keep]] - 2
+    return out
+
+
 _OFFSETS: dict[str, np.ndarray] = {}
 
 

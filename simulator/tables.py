@@ -41,6 +41,7 @@ from simulator.portfolio import (
     TIMEZONES,
     Portfolio,
     local_to_utc_us,
+    reminder_installments,
 )
 from simulator.rand import HashUniform
 
@@ -261,9 +262,7 @@ class Assembler:
         pf, res, rng, hu = self.pf, self.res, self.rng, self.hu
         ep, c = res.episodes, res.outcome.contacts
         # pre-due reminders on a share of installments
-        cand = np.flatnonzero(~pf.inst_at_checkout
-                              & (pf.inst_due - 2 >= cal.START) & (pf.inst_due - 2 <= cal.END))
-        pick = cand[hu(950, cand.astype(np.uint64)) < 0.12]
+        pick = reminder_installments(pf, hu)
         rc = pf.plan_customer[pf.inst_plan[pick]]
         r_ch = hu(951, pick.astype(np.uint64))
         rem_channel = np.where(pf.cust_app_user[rc] & (r_ch < 0.5), PUSH,
