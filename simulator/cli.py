@@ -26,6 +26,9 @@ def simulate(
                                        help="Call recordings to synthesize.")] = 24,
     null: Annotated[bool, typer.Option("--null", help="Plant no root cause (for "
                                                       "false-discovery checks).")] = False,
+    call_languages: Annotated[str, typer.Option(
+        "--call-languages", help="Languages of the recorded calls, comma-separated (en, fr); "
+                                 "the default Whisper model is English-only.")] = "en",
 ) -> None:
     """Simulate a BNPL portfolio in the raw data contract, with planted root causes.
 
@@ -37,6 +40,10 @@ def simulate(
     if fmt not in FORMATS:
         console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/]")
         raise typer.Exit(code=2)
+    languages = tuple(x.strip() for x in call_languages.split(",") if x.strip())
+    if not languages or set(languages) - {"en", "fr"}:
+        console.print(f"[red]--call-languages takes en and/or fr, not {call_languages!r}[/]")
+        raise typer.Exit(code=2)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
                   "/{task.total}"), TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("simulate", total=len(STEPS) + calls)
@@ -45,7 +52,7 @@ def simulate(
             bar.update(task, advance=n, description=f"simulate: {step}")
 
         simulate_dataset(out=out, customers=customers, seed=seed, calls=calls, fmt=fmt,
-                         null=null, progress=tick)
+                         null=null, progress=tick, call_languages=languages)
     summary = Table(title=f"{out} ({'null: nothing planted' if null else 'planted effects'})")
     summary.add_column("table")
     summary.add_column("rows", justify="right")

@@ -39,10 +39,12 @@ Progress = Callable[[str, int], None]  # (step description, units advanced)
 
 def simulate_dataset(out: Path, customers: int, seed: int, calls: int = 0,
                      fmt: str = "parquet", null: bool = False,
-                     progress: Progress | None = None) -> Path:
+                     progress: Progress | None = None,
+                     call_languages: tuple[str, ...] = ("en",)) -> Path:
     """Simulate ``customers`` customers into ``out`` (every contract table, calls/, _truth*).
 
     Deterministic for (customers, seed, calls, null); ``null`` turns every planted effect off.
+    Recorded calls are with customers speaking ``call_languages`` ('en', 'fr').
     Returns ``out``.
     """
     if fmt not in FORMATS:
@@ -92,7 +94,8 @@ def simulate_dataset(out: Path, customers: int, seed: int, calls: int = 0,
     write("feedback", lambda: fb)
     tick("calls", 1)
     call_tab, call_truth = calls_table(out, calls, pf, res, np.random.default_rng(seed + 2),
-                                       asm.contact_index, progress=lambda: tick("call", 1))
+                                       asm.contact_index, progress=lambda: tick("call", 1),
+                                       languages=tuple(call_languages))
     write("calls", lambda: call_tab)
     counts = {name: job.result() for name, job in jobs.items()}
     writer.shutdown()

@@ -93,9 +93,11 @@ REASONS_ARRAY = np.array(REASONS, dtype=object)
 
 
 def calls(out: Path, k: int, pf: Portfolio, res: EpisodeResult, rng: np.random.Generator,
-          contact_index: dict[str, np.ndarray], progress=None) -> tuple[pa.Table, list[dict]]:
-    """Pick ``k`` right-party calls, write a script in which the customer states the episode's
-    true reason, and synthesize each with espeak-ng into ``out/calls``."""
+          contact_index: dict[str, np.ndarray], progress=None,
+          languages: tuple[str, ...] = ("en",)) -> tuple[pa.Table, list[dict]]:
+    """Pick ``k`` right-party calls with customers speaking one of ``languages``, write a script
+    in which the customer states the episode's true reason, and synthesize each with espeak-ng
+    into ``out/calls``. English only by default: the default Whisper model is English-only."""
     from simulator.schema import empty_table
 
     if k <= 0:
@@ -104,8 +106,9 @@ def calls(out: Path, k: int, pf: Portfolio, res: EpisodeResult, rng: np.random.G
     from speech.synthesize import synthesize_call
 
     ci = contact_index
+    wanted = np.array([lang in languages for lang in LANGUAGES])
     cand = np.flatnonzero((ci["channel"] == CALL) & (ci["outcome"] == 4) & (ci["ep"] >= 0)
-                          & ~ci["inbound"])
+                          & ~ci["inbound"] & wanted[pf.cust_language[ci["cust"]]])
     if cand.size == 0:
         return empty_table("calls"), []
     # spread over reasons: round-robin over the reasons present, so every reason is heard
