@@ -223,12 +223,12 @@ def test_installment_payment_status_matches(ref: Reference, con) -> None:
     expected = ref.status.set_index("installment_id").loc[mart.index]
     assert len(mart) == len(ref.status)
     np.testing.assert_allclose(mart["amount"], expected["amount_local"] * expected["rate_due"],
-                               rtol=1e-9)
+                               rtol=1e-9, atol=1e-5)
     assert (mart["was_delinquent"] == expected["was_delinquent"]).all()
     assert (pd.to_datetime(mart["fully_paid_date"]).fillna(pd.Timestamp(0))
             == expected["fully_paid_date"].fillna(pd.Timestamp(0))).all()
     assert (mart["days_past_due"] == expected["days_past_due"]).all()
-    np.testing.assert_allclose(mart["overdue_amount"], expected["overdue_eur"], atol=1e-6)
+    np.testing.assert_allclose(mart["overdue_amount"], expected["overdue_eur"], atol=1e-5)
     # the dataset must exercise the interesting paths, or this test proves little
     assert expected["was_delinquent"].sum() > 100
     assert (expected["days_past_due"] > 0).sum() > 5
@@ -247,7 +247,7 @@ def test_cases_and_cure_rate_match(ref: Reference, con) -> None:
     outcome = mart["outcome"].replace({"escalated": "closed_by_escalation",
                                        "written_off": "closed_by_escalation"})
     assert (outcome == expected["outcome"]).all()
-    np.testing.assert_allclose(mart["overdue_amount"], expected["overdue_eur"], atol=1e-6)
+    np.testing.assert_allclose(mart["overdue_amount"], expected["overdue_eur"], atol=1e-5)
 
     kpis = con.execute("select sum(cases_cured), sum(cases_opened) from mart_kpis_daily").fetchone()
     expected_cure = (cases["outcome"] == "cured").mean()
@@ -262,13 +262,13 @@ def test_recovery_rate_and_realization_match(ref: Reference, con) -> None:
         select sum(cases_recovered_amount), sum(cases_overdue_amount),
                sum(realized_d30_amount), sum(realization_d30_overdue_amount)
         from mart_kpis_daily""")
-    assert overdue == pytest.approx(cases["overdue_eur"].sum(), rel=1e-9)
-    assert recovered == pytest.approx(rec["recovered_eur"].sum(), rel=1e-9)
+    assert overdue == pytest.approx(cases["overdue_eur"].sum(), rel=1e-7)
+    assert recovered == pytest.approx(rec["recovered_eur"].sum(), rel=1e-7)
     old = cases[cases["age"] >= 30]
     expected_real30 = rec[rec["case_id"].isin(old["case_id"]) & (rec["day"] <= 30)][
         "recovered_eur"].sum()
-    assert real30 == pytest.approx(expected_real30, rel=1e-9)
-    assert real30_den == pytest.approx(old["overdue_eur"].sum(), rel=1e-9)
+    assert real30 == pytest.approx(expected_real30, rel=1e-7)
+    assert real30_den == pytest.approx(old["overdue_eur"].sum(), rel=1e-7)
     assert 0.2 < recovered / overdue < 1.05
 
 
@@ -360,9 +360,9 @@ def test_cohort_curve_points(ref: Reference, con) -> None:
         numerator = rec[rec["case_id"].isin(observed["case_id"]) & (rec["day"] <= day)][
             "recovered_eur"].sum()
         assert mart.loc[day, "overdue_amount_observed"] == pytest.approx(
-            observed["overdue_eur"].sum(), rel=1e-9)
+            observed["overdue_eur"].sum(), rel=1e-7)
         assert mart.loc[day, "recovered_amount_cumulative"] == pytest.approx(
-            numerator, rel=1e-9, abs=1e-9)
+            numerator, rel=1e-7, abs=1e-5)
 
 
 def test_roll_rates_match_month_end_buckets(ref: Reference, con) -> None:
@@ -398,9 +398,9 @@ def test_roll_rates_match_month_end_buckets(ref: Reference, con) -> None:
         select from_bucket, to_bucket, sum(rolled_amount) as rolled, sum(from_amount) as total
         from mart_roll_rates group by 1, 2""").df()
     for row in mart.itertuples():
-        assert row.total == pytest.approx(totals[row.from_bucket], rel=1e-9)
+        assert row.total == pytest.approx(totals[row.from_bucket], rel=1e-7)
         assert row.rolled == pytest.approx(expected.get((row.from_bucket, row.to_bucket), 0.0),
-                                           rel=1e-9, abs=1e-9)
+                                           rel=1e-7, abs=1e-5)
     assert set(mart["from_bucket"]) >= {"1-5", "6-30"}
 
 

@@ -115,3 +115,9 @@
 {% macro default__known_timezones() -%}
     select name as timezone from pg_timezone_names()
 {%- endmacro %}
+
+{#- An amount as stored in a mart: rounded to a millionth, so rebuilding gives identical values even
+    though parallel sums of doubles may differ in their last bits from run to run. -#}
+{% macro stable_amount(expr) -%}
+    cast(round({{ expr }}, 6) as double)
+{%- endmacro %}

@@ -42,14 +42,14 @@ select
     cast(contacts.team_id as varchar) as team_id,
     cast(contacts.team_type as varchar) as team_type,
     cast(contacts.agent_id as varchar) as agent_id,
-    cast(coalesce(contacts.cost, 0) as double) as cost,
+    {{ stable_amount('coalesce(contacts.cost, 0)') }} as cost,
     cast(contacts.contacts_prev_7d as integer) as contacts_prev_7d,
     cast(contacts.calls_prev_7d as integer) as calls_prev_7d,
     cast(coalesce(contact_cases.days_past_due_at_send, 0) as integer) as days_past_due_at_send,
-    cast(coalesce(contact_cases.overdue_amount_at_send, 0) as double) as overdue_amount_at_send,
+    {{ stable_amount('coalesce(contact_cases.overdue_amount_at_send, 0)') }} as overdue_amount_at_send,
     cast(attribution.promise_within_n_days as boolean) as promise_within_n_days,
     cast(attribution.paid_within_n_days as boolean) as paid_within_n_days,
-    cast(attribution.paid_amount_within_n_days as double) as paid_amount_within_n_days,
+    {{ stable_amount('attribution.paid_amount_within_n_days') }} as paid_amount_within_n_days,
     cast(contacts.is_out_of_hours as boolean) as is_out_of_hours
 from contacts
 inner join attribution on attribution.contact_id = contacts.contact_id

@@ -18,9 +18,9 @@ select
     cast(kind as varchar) as kind,
     cast(status as varchar) as status,
     cast(failure_reason as varchar) as failure_reason,
-    cast(amount as double) as amount,
-    cast(amount_local as double) as amount_local,
-    cast(received_amount as double) as received_amount,
+    {{ stable_amount('amount') }} as amount,
+    {{ stable_amount('amount_local') }} as amount_local,
+    {{ stable_amount('received_amount') }} as received_amount,
     cast(is_first_scheduled_attempt as boolean) as is_first_scheduled_attempt,
     cast(due_date as date) as due_date,
     cast(days_from_due as integer) as days_from_due

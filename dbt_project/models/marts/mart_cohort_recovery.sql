@@ -140,13 +140,15 @@ select
     cast(segment_value as varchar) as segment_value,
     cast(day_number as integer) as days_since_opened,
     cast(cases_observed as bigint) as cases_observed,
-    cast(overdue_amount_observed as double) as overdue_amount_observed,
-    cast(recovered_amount_cumulative as double) as recovered_amount_cumulative,
+    {{ stable_amount('overdue_amount_observed') }} as overdue_amount_observed,
+    {{ stable_amount('recovered_amount_cumulative') }} as recovered_amount_cumulative,
     cast(
-        case
-            when overdue_amount_observed > 0
-                then recovered_amount_cumulative / overdue_amount_observed
-        end as double
+        round(
+            case
+                when overdue_amount_observed > 0
+                    then recovered_amount_cumulative / overdue_amount_observed
+            end, 9)
+        as double
     ) as recovered_share
 from curves
 where cases_observed > 0

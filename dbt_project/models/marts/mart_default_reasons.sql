@@ -12,7 +12,7 @@ with reasons as (
         model_version,
         row_number() over (
             partition by source, source_id, reason
-            order by confidence desc, method
+            order by confidence desc, method, quote
         ) as mention_rank
     from {{ ref('stg_text_reasons') }}
 

@@ -178,7 +178,7 @@ select
     cast(sum({{ m }}) as bigint) as {{ m }},
     {%- endfor %}
     {%- for m in amount_measures %}
-    cast(sum({{ m }}) as double) as {{ m }}{{ ',' if not loop.last }}
+    {{ stable_amount('sum(' ~ m ~ ')') }} as {{ m }}{{ ',' if not loop.last }}
     {%- endfor %}
 from unioned
 group by date_day, merchant_id, country, plan_type

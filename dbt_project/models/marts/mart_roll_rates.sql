@@ -111,8 +111,8 @@ select
     cast(to_buckets.to_bucket as varchar) as to_bucket,
     cast(from_totals.from_plans as bigint) as from_plans,
     cast(coalesce(rolled.rolled_plans, 0) as bigint) as rolled_plans,
-    cast(from_totals.from_amount as double) as from_amount,
-    cast(coalesce(rolled.rolled_amount, 0) as double) as rolled_amount
+    {{ stable_amount('from_totals.from_amount') }} as from_amount,
+    {{ stable_amount('coalesce(rolled.rolled_amount, 0)') }} as rolled_amount
 from from_totals
 cross join to_buckets
 left join rolled
