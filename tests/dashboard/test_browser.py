@@ -167,7 +167,7 @@ def test_the_address_bar_carries_the_filters(server, browser) -> None:
                                      "ORDER BY plans DESC LIMIT 1").fetchone()
     label = f"{name} ({merchant})"
     page = browser.new_page()
-    load(page, f"{url}/?{urlencode({'merchant': label, 'plan': 'pay_in_3'})}", PAGES[""])
+    load(page, f"{url}/?{urlencode({'merchant': label, 'plan': 'pay_in_3'})}", 1)
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert label in sidebar.inner_text() and "pay_in_3" in sidebar.inner_text()
     sidebar.get_by_text("Recovery", exact=True).click()
