@@ -2,7 +2,9 @@
 
 Assignment is randomised, so these are the causal estimates of the engine. Cure is the dbt
 ``cured_within_30d`` flag over cases at least 30 days old; recovery rate is the dbt ratio
-Σ recovered_amount / Σ overdue_amount, compared per arm with a delta-method CI.
+Σ recovered_amount / Σ overdue_amount, compared per arm with a delta-method CI. A case counts
+in an experiment only if it opened on or after its plan's assignment (``stg_experiments``):
+cases opened earlier were never treated by their arm and would dilute the lift.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
-from analysis.db import Filters, MissingInput, read
+from analysis.db import Filters, MissingInput, find_table, read
 from analysis.stats import Z95, two_proportion_test
 
 TARGET_LIFT = 0.02           # absolute lift in cure rate the sample size is computed for
@@ -33,9 +35,19 @@ def _ratio_parts(y: np.ndarray, x: np.ndarray) -> tuple[float, float]:
 def experiments(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Each arm against the control arm (champion) on 30-day cure rate and recovery rate."""
     cases = read(con, "fct_collection_cases",
-                 ["case_id", "experiment_id", "experiment_arm", "age_days", "cured_within_30d",
-                  "overdue_amount", "recovered_amount"], filters, "opened_date",
+                 ["case_id", "plan_id", "experiment_id", "experiment_arm", "opened_date",
+                  "age_days", "cured_within_30d", "overdue_amount", "recovered_amount"],
+                 filters, "opened_date",
                  extra_where="experiment_id is not null and age_days >= 30")
+    assignments = find_table(con, "stg_experiments")
+    if assignments is not None:
+        # Only cases opened once the plan was assigned were treated by their arm.
+        assigned = con.execute(f"select plan_id, experiment_id, cast(min(assigned_at) as date) "
+                               f"as assigned_date from {assignments} group by all").df()
+        cases = cases.merge(assigned, on=["plan_id", "experiment_id"], how="left")
+        cases = cases[cases["assigned_date"].isna()
+                      | (pd.to_datetime(cases["opened_date"])
+                         >= pd.to_datetime(cases["assigned_date"]))]
     if cases.empty:
         raise MissingInput("no collection case is in an experiment")
     rows = []

@@ -309,7 +309,7 @@ def test_failure_wave_month_by_hand():
 
 def test_experiment_lift_ci_p_value_and_power_by_hand():
     cases = pd.DataFrame({
-        "case_id": [f"c{i}" for i in range(200)],
+        "case_id": [f"c{i}" for i in range(200)], "plan_id": [f"p{i}" for i in range(200)],
         "experiment_id": "exp", "experiment_arm": ["champion"] * 100 + ["challenger"] * 100,
         "age_days": 60, "opened_date": date(2026, 1, 1),
         "cured_within_30d": [i < 30 for i in range(100)] + [i < 40 for i in range(100)],
