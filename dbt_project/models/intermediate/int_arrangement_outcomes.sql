@@ -28,7 +28,7 @@ received as (
 
     select
         arrangements.arrangement_id,
-        sum(receipts.received_local) as received_local
+        {{ exact_sum('receipts.received_local') }} as received_local
     from arrangements
     inner join receipts
         on receipts.plan_id = arrangements.plan_id

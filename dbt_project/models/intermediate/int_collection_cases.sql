@@ -40,8 +40,8 @@ episodes as (
         end as cured_date,
         count(*) as installments_overdue,
         max(max_days_past_due) as max_days_past_due,
-        sum(overdue_amount_local) as overdue_amount_local,
-        sum(overdue_amount) as overdue_amount
+        {{ exact_sum('overdue_amount_local') }} as overdue_amount_local,
+        {{ exact_sum('overdue_amount') }} as overdue_amount
     from case_installments
     group by case_id, plan_id
 

@@ -79,7 +79,7 @@ promise_flags as (
 
 paid_totals as (
 
-    select contact_id, sum(received_amount) as paid_amount
+    select contact_id, {{ exact_sum('received_amount') }} as paid_amount
     from paid
     group by contact_id
 

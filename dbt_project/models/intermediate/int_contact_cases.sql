@@ -40,7 +40,7 @@ overdue_state as (
     select
         contacts.contact_id,
         max({{ days_between('spells.due_date', 'contacts.sent_date') }}) as days_past_due_at_send,
-        sum(spells.outstanding_amount) as overdue_amount_at_send
+        {{ exact_sum('spells.outstanding_amount') }} as overdue_amount_at_send
     from contacts
     inner join spells
         on spells.plan_id = contacts.plan_id

@@ -35,7 +35,7 @@ spell_starts as (
     select
         delinquent.installment_id,
         delinquent.overdue_from_date as valid_from,
-        coalesce(sum(receipts.received_local), 0) as cum_received_local
+        coalesce({{ exact_sum('receipts.received_local') }}, 0) as cum_received_local
     from delinquent
     left join receipts
         on receipts.installment_id = delinquent.installment_id

@@ -29,12 +29,12 @@ attempt_summary as (
     select
         installment_id,
         count(*) as attempts,
-        sum(received_local) as paid_amount_local,
-        sum(received_amount) as paid_amount,
-        sum(case when attempted_date <= due_date then received_local else 0 end)
+        {{ exact_sum('received_local') }} as paid_amount_local,
+        {{ exact_sum('received_amount') }} as paid_amount,
+        {{ exact_sum('case when attempted_date <= due_date then received_local else 0 end') }}
             as paid_by_due_local,
-        sum(case when attempted_date <= {{ add_days('due_date', 5) }}
-            then received_local else 0 end) as paid_by_dpd5_local,
+        {{ exact_sum('case when attempted_date <= ' ~ add_days('due_date', 5)
+            ~ ' then received_local else 0 end') }} as paid_by_dpd5_local,
         min(case
             when received_local > 0 and cum_received_local >= installment_amount_local - 0.005
                 then attempted_date

@@ -23,8 +23,8 @@ daily as (
         installment_id,
         plan_id,
         attempted_date as receipt_date,
-        sum(received_local) as received_local,
-        sum(received_amount) as received_amount
+        {{ exact_sum('received_local') }} as received_local,
+        {{ exact_sum('received_amount') }} as received_amount
     from attempts
     group by installment_id, plan_id, attempted_date
 
@@ -36,7 +36,7 @@ select
     daily.receipt_date,
     daily.received_local,
     daily.received_amount,
-    sum(daily.received_local) over (
+    {{ exact_sum('daily.received_local') }} over (
         partition by daily.installment_id
         order by daily.receipt_date
         rows between unbounded preceding and current row

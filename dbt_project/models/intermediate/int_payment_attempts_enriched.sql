@@ -37,7 +37,7 @@ sequenced as (
     select
         attempts.*,
         sum({{ flag("kind = 'scheduled'") }}) over attempt_order as scheduled_so_far,
-        sum(received_local) over attempt_order as cum_received_local
+        {{ exact_sum('received_local') }} over attempt_order as cum_received_local
     from attempts
     window attempt_order as (
         partition by installment_id

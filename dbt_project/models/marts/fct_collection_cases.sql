@@ -21,9 +21,9 @@ recoveries as (
 
     select
         case_id,
-        sum(recovered_amount) as recovered_amount,
+        {{ exact_sum('recovered_amount') }} as recovered_amount,
         {%- for days in [5, 30, 60, 90] %}
-        sum(case when days_since_opened <= {{ days }} then recovered_amount else 0 end)
+        {{ exact_sum('case when days_since_opened <= ' ~ days ~ ' then recovered_amount else 0 end') }}
             as recovered_d{{ days }},
         {%- endfor %}
         max(receipt_date) as last_receipt_date
@@ -38,7 +38,7 @@ contacts as (
         contact_cases.case_id,
         count(*) as contacts,
         sum(contacts.is_right_party_call) as right_party_contacts,
-        sum(coalesce(contacts.cost, 0)) as contact_cost
+        {{ exact_sum('coalesce(contacts.cost, 0)') }} as contact_cost
     from {{ ref('int_contact_cases') }} as contact_cases
     inner join {{ ref('int_contacts_enriched') }} as contacts
         on contacts.contact_id = contact_cases.contact_id
@@ -90,7 +90,7 @@ allocation_summary as (
         max(case when allocations.allocation_rank = 1 then allocations.team_id end) as team_id,
         max(case when allocations.allocation_rank = 1 then allocations.team_type end)
             as team_type,
-        sum(team_costs.cost_per_allocation) as allocation_fees
+        {{ exact_sum('team_costs.cost_per_allocation') }} as allocation_fees
     from allocations
     left join {{ ref('team_costs') }} as team_costs
         on team_costs.team_type = allocations.team_type

@@ -12,7 +12,7 @@ case_installments as (
 
 recoveries as (
 
-    select installment_id, sum(recovered_amount) as recovered_amount
+    select installment_id, {{ exact_sum('recovered_amount') }} as recovered_amount
     from {{ ref('int_case_recoveries') }}
     group by installment_id
 

@@ -23,8 +23,8 @@ select
     cast(sum({{ flag('is_right_party') }}) as bigint) as right_party,
     cast(sum({{ flag('promise_within_n_days') }}) as bigint) as promised,
     cast(sum({{ flag('paid_within_n_days') }}) as bigint) as paid,
-    {{ stable_amount('sum(paid_amount_within_n_days)') }} as paid_amount,
-    {{ stable_amount('sum(cost)') }} as cost
+    {{ stable_amount(exact_sum('paid_amount_within_n_days')) }} as paid_amount,
+    {{ stable_amount(exact_sum('cost')) }} as cost
 from contacts
 group by
     {{ month_start('sent_date') }}, merchant_id, country, plan_type, channel, direction, stage,

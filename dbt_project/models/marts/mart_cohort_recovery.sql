@@ -64,8 +64,8 @@ finest as (
         cases.cohort_month, cases.plan_type, cases.merchant_id, cases.country, cases.team_type,
         cases.experiment_id, cases.experiment_arm, events.day_number,
         sum(events.case_delta) as case_delta,
-        sum(events.overdue_delta) as overdue_delta,
-        sum(events.recovered_delta) as recovered_delta
+        {{ exact_sum('events.overdue_delta') }} as overdue_delta,
+        {{ exact_sum('events.recovered_delta') }} as recovered_delta
     from events
     inner join cases on cases.case_id = events.case_id
     where events.day_number <= {{ max_day }}
@@ -83,8 +83,8 @@ segmented as (
         {{ expression }} as segment_value,
         day_number,
         sum(case_delta) as case_delta,
-        sum(overdue_delta) as overdue_delta,
-        sum(recovered_delta) as recovered_delta
+        {{ exact_sum('overdue_delta') }} as overdue_delta,
+        {{ exact_sum('recovered_delta') }} as recovered_delta
     from finest
     {%- if segment_type == 'experiment_arm' %}
     where experiment_id is not null
@@ -118,8 +118,8 @@ curves as (
         grid.segment_value,
         grid.day_number,
         sum(coalesce(segmented.case_delta, 0)) over running as cases_observed,
-        sum(coalesce(segmented.overdue_delta, 0)) over running as overdue_amount_observed,
-        sum(coalesce(segmented.recovered_delta, 0)) over running as recovered_amount_cumulative
+        {{ exact_sum('coalesce(segmented.overdue_delta, 0)') }} over running as overdue_amount_observed,
+        {{ exact_sum('coalesce(segmented.recovered_delta, 0)') }} over running as recovered_amount_cumulative
     from grid
     left join segmented
         on segmented.cohort_month = grid.cohort_month

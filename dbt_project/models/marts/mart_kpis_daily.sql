@@ -62,19 +62,19 @@ by_case_opening as (
         opened_date as date_day, merchant_id, country, plan_type,
         {{ select_measures(all_measures, {
             'cases_opened': 'count(*)',
-            'cases_overdue_amount': 'sum(overdue_amount)',
-            'cases_recovered_amount': 'sum(recovered_amount)',
-            'realization_d30_overdue_amount': 'sum(case when age_days >= 30 then overdue_amount else 0 end)',
-            'realized_d30_amount': 'sum(case when age_days >= 30 then recovered_d30 else 0 end)',
-            'realization_d60_overdue_amount': 'sum(case when age_days >= 60 then overdue_amount else 0 end)',
-            'realized_d60_amount': 'sum(case when age_days >= 60 then recovered_d60 else 0 end)',
-            'realization_d90_overdue_amount': 'sum(case when age_days >= 90 then overdue_amount else 0 end)',
-            'realized_d90_amount': 'sum(case when age_days >= 90 then recovered_d90 else 0 end)',
+            'cases_overdue_amount': exact_sum('overdue_amount'),
+            'cases_recovered_amount': exact_sum('recovered_amount'),
+            'realization_d30_overdue_amount': exact_sum('case when age_days >= 30 then overdue_amount else 0 end'),
+            'realized_d30_amount': exact_sum('case when age_days >= 30 then recovered_d30 else 0 end'),
+            'realization_d60_overdue_amount': exact_sum('case when age_days >= 60 then overdue_amount else 0 end'),
+            'realized_d60_amount': exact_sum('case when age_days >= 60 then recovered_d60 else 0 end'),
+            'realization_d90_overdue_amount': exact_sum('case when age_days >= 90 then overdue_amount else 0 end'),
+            'realized_d90_amount': exact_sum('case when age_days >= 90 then recovered_d90 else 0 end'),
             'cases_cured': "sum(" ~ flag("outcome = 'cured'") ~ ")",
             'cure_d30_observed_cases': 'sum(' ~ flag('age_days >= 30') ~ ')',
             'cases_cured_within_30d': 'sum(' ~ flag('age_days >= 30 and cured_within_30d') ~ ')',
             'case_contacts': 'sum(contacts)',
-            'collection_cost': 'sum(collection_cost)',
+            'collection_cost': exact_sum('collection_cost'),
             'litigation_observed_cases': 'sum(' ~ flag('age_days >= ' ~ litigation_days) ~ ')',
             'litigation_escalated_cases': 'sum(' ~ flag("age_days >= " ~ litigation_days ~ " and outcome in ('escalated', 'written_off')") ~ ')',
         }) }}
@@ -85,7 +85,7 @@ by_case_opening as (
 
 dpd6_recoveries as (
 
-    select installment_id, sum(recovered_amount) as recovered_amount
+    select installment_id, {{ exact_sum('recovered_amount') }} as recovered_amount
     from case_recoveries
     where receipt_date > {{ add_days('due_date', 5) }}
     group by installment_id
@@ -101,8 +101,8 @@ dpd6 as (
         installments.merchant_id, installments.country, installments.plan_type,
         {{ select_measures(all_measures, {
             'dpd6_installments': 'count(*)',
-            'dpd6_overdue_amount': 'sum(greatest(status.amount_local - status.paid_by_dpd5_local, 0) * status.fx_rate_due)',
-            'dpd6_recovered_amount': 'sum(coalesce(dpd6_recoveries.recovered_amount, 0))',
+            'dpd6_overdue_amount': exact_sum('greatest(status.amount_local - status.paid_by_dpd5_local, 0) * status.fx_rate_due'),
+            'dpd6_recovered_amount': exact_sum('coalesce(dpd6_recoveries.recovered_amount, 0)'),
         }) }}
     from installments
     inner join {{ ref('int_delinquent_installments') }} as status
@@ -119,8 +119,8 @@ late_payments as (
     select
         fully_paid_date as date_day, merchant_id, country, plan_type,
         {{ select_measures(all_measures, {
-            'late_paid_amount': 'sum(amount)',
-            'late_paid_amount_days': 'sum(amount * ' ~ days_between('due_date', 'fully_paid_date') ~ ')',
+            'late_paid_amount': exact_sum('amount'),
+            'late_paid_amount_days': exact_sum('amount * ' ~ days_between('due_date', 'fully_paid_date')),
         }) }}
     from installments
     where fully_paid_date > due_date
@@ -178,7 +178,7 @@ select
     cast(sum({{ m }}) as bigint) as {{ m }},
     {%- endfor %}
     {%- for m in amount_measures %}
-    {{ stable_amount('sum(' ~ m ~ ')') }} as {{ m }}{{ ',' if not loop.last }}
+    {{ stable_amount(exact_sum(m)) }} as {{ m }}{{ ',' if not loop.last }}
     {%- endfor %}
 from unioned
 group by date_day, merchant_id, country, plan_type

@@ -14,8 +14,8 @@ select
     cast(payment_method as varchar) as payment_method,
     cast(count(*) as bigint) as first_attempts,
     cast(sum({{ flag("first_attempt_status = 'failed'") }}) as bigint) as failed_first_attempts,
-    {{ stable_amount('sum(amount)') }} as first_attempt_amount,
-    {{ stable_amount("sum(case when first_attempt_status = 'failed' then amount else 0 end)") }}
+    {{ stable_amount(exact_sum('amount')) }} as first_attempt_amount,
+    {{ stable_amount(exact_sum("case when first_attempt_status = 'failed' then amount else 0 end")) }}
         as failed_first_attempt_amount,
     {%- for reason in failure_reasons() %}
     cast(sum({{ flag("first_attempt_status = 'failed' and first_attempt_failure_reason = '" ~ reason ~ "'") }}) as bigint)

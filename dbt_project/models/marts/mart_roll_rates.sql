@@ -32,7 +32,7 @@ plan_states as (
         spells.plan_id,
         month_ends.month_end,
         max({{ days_between('spells.due_date', 'month_ends.month_end') }}) as days_past_due,
-        sum(spells.outstanding_amount) as overdue_amount
+        {{ exact_sum('spells.outstanding_amount') }} as overdue_amount
     from spells
     inner join month_ends
         on spells.valid_from <= month_ends.month_end
@@ -76,7 +76,7 @@ from_totals as (
     select
         month_end, merchant_id, country, plan_type, from_bucket,
         count(*) as from_plans,
-        sum(overdue_amount) as from_amount
+        {{ exact_sum('overdue_amount') }} as from_amount
     from transitions
     group by month_end, merchant_id, country, plan_type, from_bucket
 
@@ -87,7 +87,7 @@ rolled as (
     select
         month_end, merchant_id, country, plan_type, from_bucket, to_bucket,
         count(*) as rolled_plans,
-        sum(overdue_amount) as rolled_amount
+        {{ exact_sum('overdue_amount') }} as rolled_amount
     from transitions
     group by month_end, merchant_id, country, plan_type, from_bucket, to_bucket
 
