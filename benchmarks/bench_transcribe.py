@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -38,10 +39,15 @@ def synthesize(folder: Path) -> list[tr.Job]:
     return jobs
 
 
-def with_threads(jobs: list[tr.Job], model: tr.ModelSpec) -> tuple[list[dict], float]:
-    start = time.perf_counter()
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def with_threads(jobs: list[tr.Job], model: tr.ModelSpec) -> tuple[list[dict], float, float]:
+    start, cpu = time.perf_counter(), _cpu_seconds()
     rows = list(tr.run_jobs(jobs, model, workers=os.cpu_count()))
-    return rows, time.perf_counter() - start
+    return rows, time.perf_counter() - start, _cpu_seconds() - cpu
 
 
 def _process_job(job: tr.Job, model_name: str) -> dict:
@@ -61,7 +67,8 @@ def main() -> int:
     model = tr.resolve_model(None)
     with tempfile.TemporaryDirectory() as tmp:
         jobs = synthesize(Path(tmp))
-        rows, wall = with_threads(jobs, model)
+        load_before = os.getloadavg()[0]
+        rows, wall, cpu = with_threads(jobs, model)
         failed = [r for r in rows if r["status"] != "ok"]
         audio = sum(r["duration_s"] for r in rows if r["status"] == "ok")
         _, wall_processes = with_processes(jobs, model)
@@ -71,6 +78,11 @@ def main() -> int:
     print(f"transcribe.wall_s: {wall:.1f} s")
     print(f"transcribe.rtf_x: {audio / wall:.1f} x")
     print(f"transcribe.rtf_x_one_process_per_core: {audio / wall_processes:.1f} x")
+    # Audio per CPU-second is what the cores could do if nobody else used them: on a shared,
+    # busy machine the wall-clock figure above understates it (see the load average).
+    print(f"transcribe.audio_s_per_cpu_s: {audio / cpu:.1f} x")
+    print(f"transcribe.rtf_x_if_cores_idle: {audio / cpu * (os.cpu_count() or 1):.1f} x")
+    print(f"transcribe.load_average_at_start: {load_before:.1f}")
     print(f"transcribe.cores: {os.cpu_count()}")
     return 1 if failed else 0
 
