@@ -15,7 +15,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from relance.contract import TABLES
-from simulator import calendar as cal
+from simulator import timeline as cal
 from simulator import truth as truth_mod
 from simulator.effects import Effects
 from simulator.episodes import build_and_run

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator import calendar as cal
-from simulator.collections import (
+from simulator import timeline as cal
+from simulator.dunning import (
     HORIZON,
     REASON_LOG_ODDS,
     REASONS,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator import calendar as cal
+from simulator import timeline as cal
 from simulator.effects import Effects
 from simulator.rand import HashUniform, sigmoid
 

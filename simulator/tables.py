@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from simulator import calendar as cal
-from simulator.collections import (
+from simulator import timeline as cal
+from simulator.dunning import (
     AGENTS_PER_TEAM,
     ARMS,
     CALL,

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from simulator import calendar as cal
-from simulator.collections import REASONS, SMS, TEAM_TYPE_OF, TEAM_TYPES
+from simulator import timeline as cal
+from simulator.dunning import REASONS, SMS, TEAM_TYPE_OF, TEAM_TYPES
 from simulator.effects import Effects
 from simulator.episodes import EpisodeResult, counterfactual_cure
 from simulator.ids import make_ids

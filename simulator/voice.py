@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from simulator import calendar as cal
-from simulator.collections import CALL, CHANNELS, REASONS
+from simulator import timeline as cal
+from simulator.dunning import CALL, CHANNELS, REASONS
 from simulator.episodes import EpisodeResult
 from simulator.ids import make_ids, take_strings, take_strings_nullable
 from simulator.portfolio import LANGUAGES, Portfolio

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from relance.contract import REASON_CODES
-from simulator import calendar as cal
+from simulator import timeline as cal
 from simulator.effects import Effects
 from simulator.portfolio import timing_lateness
 from tests.simulator.conftest import Dataset
