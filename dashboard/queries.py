@@ -427,30 +427,41 @@ def kpi_filters_applied(filters: Filters) -> tuple[str, ...]:
 
 
 def kpi_tiles(filters: Filters) -> pd.DataFrame:
-    """Every KPI for the period and for the period of the same length just before it."""
+    """Every KPI for the period and for the period of the same length just before it.
+
+    One pass over the mart: each row is labelled current or previous, the numerators and
+    denominators are summed per label, and each KPI is their ratio.
+    """
     table = _table("mart_kpis_daily", "Daily KPIs")
     dimensions = _filtered(table, Filters(merchants=filters.merchants,
                                           countries=filters.countries,
                                           plan_types=filters.plan_types))
-    previous = filters.previous_period()
-    current_period = "date_day BETWEEN ? AND ?" if filters.start else "TRUE"
-    previous_period = "date_day BETWEEN ? AND ?" if filters.start else "FALSE"
-    expressions = []
-    params: list[object] = []
-    for key, kpi in KPI_DEFINITIONS.items():
-        expressions.append(f"{_ratio(kpi, current_period)} AS {key}__current")
-        expressions.append(f"{_ratio(kpi, previous_period)} AS {key}__previous")
-        if filters.start:
-            params += [filters.start, filters.end] * 2 + [previous.start, previous.end] * 2
-    frame = data.query(f"SELECT {', '.join(expressions)} FROM {table} WHERE {dimensions.sql}",
-                       params + list(dimensions.params))
-    if frame.empty:
-        return pd.DataFrame()
-    row = frame.iloc[0]
+    columns = sorted({c for kpi in KPI_DEFINITIONS.values()
+                      for c in (kpi.numerator, kpi.denominator)})
+    ratios = ", ".join(f"{kpi.numerator} / nullif({kpi.denominator}, 0) AS {key}"
+                       for key, kpi in KPI_DEFINITIONS.items())
+    if filters.start and filters.end:
+        previous = filters.previous_period()
+        period = "CASE WHEN date_day >= ? THEN 'current' ELSE 'previous' END"
+        params: list[object] = [filters.start, previous.start, filters.end]
+        window = "date_day BETWEEN ? AND ?"
+    else:
+        period, params, window = "'current'", [], "TRUE"
+    frame = data.query(
+        f"""WITH sums AS (
+                SELECT {period} AS period, {', '.join(f'sum({c}) AS {c}' for c in columns)}
+                FROM {table} WHERE {window} AND {dimensions.sql}
+                GROUP BY 1
+            )
+            SELECT period, {ratios} FROM sums""",
+        params + list(dimensions.params),
+    )
+    by_period = {row["period"]: row for _, row in frame.iterrows()}
     return pd.DataFrame([
         {"kpi": key, "label": kpi.label, "kind": kpi.kind,
          "higher_is_better": kpi.higher_is_better, "definition": kpi.definition,
-         "current": _number(row[f"{key}__current"]), "previous": _number(row[f"{key}__previous"])}
+         "current": _number(by_period["current"][key]) if "current" in by_period else None,
+         "previous": _number(by_period["previous"][key]) if "previous" in by_period else None}
         for key, kpi in KPI_DEFINITIONS.items()
     ])
 
@@ -641,47 +652,40 @@ def funnel_steps(filters: Filters, by: str) -> pd.DataFrame:
     )
 
 
-def conversion_by_weekday(filters: Filters) -> pd.DataFrame:
+def send_time_conversion(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Paid-within-N-days rate by channel and weekday (with Wilson CIs), and by channel, hour
+    and weekday, from one scan of the funnel mart (grouping sets)."""
     table = _table("mart_channel_funnel", "Channel funnel")
     condition = _funnel_where(filters)
-    return data.query(
+    frame = data.query(
         f"""WITH counts AS (
-                SELECT channel, local_weekday, sum(contacts_sent) AS sent, sum(paid) AS paid
+                SELECT channel, local_weekday, local_send_hour,
+                       grouping(local_send_hour) AS by_weekday,
+                       sum(contacts_sent) AS sent, sum(paid) AS paid
                 FROM {table} WHERE {condition.sql} AND direction = 'outbound'
-                GROUP BY ALL HAVING sum(contacts_sent) > 0
+                GROUP BY GROUPING SETS ((channel, local_weekday),
+                                        (channel, local_weekday, local_send_hour))
+                HAVING sum(contacts_sent) > 0
             )
-            SELECT channel, local_weekday, {_weekday_name('local_weekday')} AS weekday, sent,
-                   paid, paid / sent AS paid_rate, {_wilson('paid', 'sent')}
-            FROM counts ORDER BY channel, local_weekday""",
+            SELECT channel, local_weekday, local_send_hour, by_weekday,
+                   {_weekday_name('local_weekday')} AS weekday, sent, paid,
+                   paid / sent AS paid_rate, {_wilson('paid', 'sent')}
+            FROM counts ORDER BY channel, local_weekday, local_send_hour""",
         condition.params,
     )
+    weekly = frame[frame["by_weekday"] == 1].drop(columns=["by_weekday", "local_send_hour"])
+    grid = frame[frame["by_weekday"] == 0].drop(columns="by_weekday")
+    return weekly.reset_index(drop=True), grid.reset_index(drop=True)
+
+
+def channels_by_volume(weekly: pd.DataFrame) -> list[str]:
+    return weekly.groupby("channel")["sent"].sum().sort_values(ascending=False).index.tolist()
 
 
 def _weekday_name(column: str) -> str:
     """ISO weekday (1 = Monday) to a short name; 0 is read as Sunday (DuckDB's dayofweek)."""
     return (f"CASE {column} WHEN 1 THEN 'Mon' WHEN 2 THEN 'Tue' WHEN 3 THEN 'Wed' "
             f"WHEN 4 THEN 'Thu' WHEN 5 THEN 'Fri' WHEN 6 THEN 'Sat' ELSE 'Sun' END")
-
-
-def conversion_hour_weekday(filters: Filters, channel: str | None = None) -> pd.DataFrame:
-    table = _table("mart_channel_funnel", "Channel funnel")
-    condition = _funnel_where(filters)
-    channel_clause = "channel = ?" if channel else "TRUE"
-    return data.query(
-        f"""SELECT local_send_hour, {_weekday_name('local_weekday')} AS weekday,
-                   sum(contacts_sent) AS sent, sum(paid) AS paid,
-                   sum(paid) / nullif(sum(contacts_sent), 0) AS paid_rate
-            FROM {table}
-            WHERE {condition.sql} AND direction = 'outbound' AND {channel_clause}
-            GROUP BY ALL HAVING sum(contacts_sent) >= 20""",
-        [*condition.params, *([channel] if channel else [])],
-    )
-
-
-def funnel_channels() -> list[str]:
-    table = _table("mart_channel_funnel", "Channel funnel")
-    return data.query(f"SELECT channel FROM {table} WHERE direction = 'outbound' "
-                      "GROUP BY channel ORDER BY sum(contacts_sent) DESC")["channel"].tolist()
 
 
 # --- reasons, transcripts, flags (speech marts) -------------------------------------------------

@@ -34,16 +34,16 @@ with ui.section("Conversion by local send hour",
 
 with ui.section("Conversion by weekday and hour",
                 "Raw paid-within-N-days rate from the funnel mart, with 95 % Wilson intervals."):
-    weekday = ui.require_rows(queries.conversion_by_weekday(filters), "contacts")
+    weekday, grid = queries.send_time_conversion(filters)
+    ui.require_rows(weekday, "contacts")
     ui.chart(charts.points_with_intervals(weekday, "weekday", "paid_rate", "ci_low", "ci_high",
                                           group="channel", x_title="local weekday",
                                           y_title="paid within N days"), "channels-weekday")
-    channel = st.selectbox("Channel for the hour x weekday grid", queries.funnel_channels(),
-                           key="channels-grid-channel")
-    grid = queries.conversion_hour_weekday(filters, channel)
-    ui.chart(charts.heatmap(grid, "local_send_hour", "weekday", "paid_rate",
-                            y_order=queries.WEEKDAYS, x_title="local hour", y_title=""),
-             "channels-hour-weekday")
+    channel = st.selectbox("Channel for the hour x weekday grid",
+                           queries.channels_by_volume(weekday), key="channels-grid-channel")
+    ui.chart(charts.heatmap(grid[(grid["channel"] == channel) & (grid["sent"] >= 20)],
+                            "local_send_hour", "weekday", "paid_rate", y_order=queries.WEEKDAYS,
+                            x_title="local hour", y_title=""), "channels-hour-weekday")
     ui.table(weekday, "conversion by weekday")
 
 with ui.section("Contact fatigue",
