@@ -1,0 +1,124 @@
+"""Benchmark `relance build` at 1,000,000 customers, and dbt's overhead over plain DuckDB.
+
+1. The dataset: data/bench/raw_1m (written by bench_simulate.py) or simulated here.
+2. The build, in a child process so its own peak memory is measured (goal: <= 90 s, <= 6 GiB).
+3. The same compiled SQL (every model, seed and test dbt ran, in the order it finished them)
+   replayed directly in DuckDB with the profile's settings, in another child process.
+Prints `build.seconds`, `build.peak_rss_mib`, `build.raw_sql_seconds`, `build.dbt_overhead_ratio`
+(goal <= 1.3). Usage: bench_build.py [--customers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "data" / "bench"
+
+
+def _child(args: list[str]) -> tuple[dict, float]:
+    """Run this script in a child mode; return its JSON answer and peak RSS (MiB)."""
+    child = subprocess.Popen([sys.executable, __file__, *args], cwd=ROOT, stdout=subprocess.PIPE)
+    out = child.stdout.read() if child.stdout else b""
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"child {args[0]} failed")
+    return json.loads(out.decode().strip().splitlines()[-1]), usage.ru_maxrss / 1024
+
+
+def _dataset(customers: int) -> Path:
+    name = "raw_1m" if customers == 1_000_000 else f"raw_{customers}"
+    data = BENCH / name
+    if not (data / "installments.parquet").exists():
+        subprocess.run([sys.executable, "-c",
+                        "from simulator import simulate_dataset; "
+                        f"simulate_dataset(out={str(data)!r}, customers={customers}, seed=1)"],
+                       cwd=ROOT, check=True)
+    return data
+
+
+def child_build(data: str, warehouse: str, artifacts: str) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from warehouse import build_warehouse
+
+    started = time.perf_counter()
+    summary = build_warehouse(data=Path(data), warehouse=Path(warehouse),
+                              keep_artifacts=Path(artifacts))
+    return {"seconds": time.perf_counter() - started, "dbt_seconds": summary.dbt_seconds,
+            "raw_rows": summary.raw_rows}
+
+
+def child_raw_sql(artifacts: str, database: str) -> dict:
+    """Replay dbt's compiled SQL in DuckDB: tables, views, seeds and test queries."""
+    import duckdb
+
+    target = Path(artifacts)
+    manifest = json.loads((target / "manifest.json").read_text())
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    nodes = manifest["nodes"]
+    catalog = next(n["database"] for n in nodes.values() if n["resource_type"] == "model")
+    Path(database).unlink(missing_ok=True)
+    con = duckdb.connect()
+    memory = os.environ.get("RELANCE_DUCKDB_MEMORY_LIMIT", "4GB")
+    con.execute(f"set TimeZone = 'UTC'; set memory_limit = '{memory}'; set threads = 2; "
+                "set preserve_insertion_order = false")
+    con.execute(f"attach '{database}' as \"{catalog}\"; use \"{catalog}\"")
+    started = time.perf_counter()
+    for result in results:
+        node = nodes.get(result["unique_id"])
+        if node is None:
+            continue
+        kind, name = node["resource_type"], node.get("alias") or node["name"]
+        sql = result.get("compiled_code") or node.get("compiled_code")
+        if kind == "seed":
+            seed = ROOT / node["original_file_path"]
+            con.execute(f'create or replace table "{name}" as select * from read_csv(?)',
+                        [str(seed)])
+        elif kind == "model" and sql:
+            materialized = node["config"]["materialized"]
+            relation = "view" if materialized == "view" else "table"
+            con.execute(f'create or replace {relation} "{name}" as {sql}')
+        elif kind == "test" and sql:  # unit tests run on fixtures, not data: left out
+            con.execute(f"select count(*) from ({sql}) as dbt_internal_test").fetchall()
+    seconds = time.perf_counter() - started
+    con.close()
+    return {"seconds": seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    args = parser.parse_args()
+    data = _dataset(args.customers)
+    warehouse = BENCH / f"warehouse_{args.customers}.duckdb"
+    artifacts = BENCH / f"dbt_target_{args.customers}"
+    built, peak = _child(["build", str(data), str(warehouse), str(artifacts)])
+    print(f"build.customers: {args.customers}")
+    print(f"build.raw_rows: {built['raw_rows']}")
+    print(f"build.seconds: {built['seconds']:.1f} s")
+    print(f"build.dbt_seconds: {built['dbt_seconds']:.1f} s")
+    print(f"build.peak_rss_mib: {peak:.0f} MiB")
+    raw_db = BENCH / f"raw_sql_{args.customers}.duckdb"
+    replay, raw_peak = _child(["raw-sql", str(artifacts), str(raw_db)])
+    print(f"build.raw_sql_seconds: {replay['seconds']:.1f} s")
+    print(f"build.raw_sql_peak_rss_mib: {raw_peak:.0f} MiB")
+    print(f"build.dbt_overhead_ratio: {built['dbt_seconds'] / replay['seconds']:.2f}")
+    print(f"build.total_overhead_ratio: {built['seconds'] / replay['seconds']:.2f}")
+    raw_db.unlink(missing_ok=True)
+    shutil.rmtree(artifacts, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "build":
+        print(json.dumps(child_build(*sys.argv[2:5])))
+    elif len(sys.argv) > 1 and sys.argv[1] == "raw-sql":
+        print(json.dumps(child_raw_sql(*sys.argv[2:4])))
+    else:
+        main()
