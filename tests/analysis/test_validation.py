@@ -116,9 +116,12 @@ def test_detected_causes_are_significant_in_the_ranking(planted):
         "select cause_id, significant from insights.root_causes where scope = 'portfolio'"
     ).df().set_index("cause_id")["significant"]
     month = truth["card_expired_wave"]["month"]
+    # call_center vs in_house is planted too, but its true gap in cure-within-90-days is small
+    # (about -0.03; p about 0.02 on 40k customers): it is sized correctly above, yet does not
+    # survive false-discovery control over the ~380 tests of a run, as it should not.
     expected = [f"failure_wave:card:card_expired:{month}",
                 "experiment:dunning-cadence-2026:challenger",
-                "team_type:call_center:dpd_0_29", "team_type:field_agent:dpd_30_89",
+                "team_type:field_agent:dpd_30_89",
                 *[f"merchant_disputed_plan_share:{m}"
                   for m in truth["defect_merchants"]["defect_merchant_ids"]]]
     assert causes.reindex(expected).fillna(False).all(), causes.reindex(expected)
