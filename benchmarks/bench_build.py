@@ -55,8 +55,11 @@ def child_build(data: str, warehouse: str, artifacts: str) -> dict:
             "raw_rows": summary.raw_rows}
 
 
-def child_raw_sql(artifacts: str, database: str) -> dict:
-    """Replay dbt's compiled SQL in DuckDB: tables, views, seeds and test queries."""
+def child_raw_sql(artifacts: str, database: str, built: str) -> dict:
+    """Replay dbt's compiled SQL in DuckDB: tables, views and test queries.
+
+    Seeds (a few rows each) are copied from the dbt-built warehouse ``built`` with their types.
+    """
     import duckdb
 
     target = Path(artifacts)
@@ -69,6 +72,7 @@ def child_raw_sql(artifacts: str, database: str) -> dict:
     memory = os.environ.get("RELANCE_DUCKDB_MEMORY_LIMIT", "4GB")
     con.execute(f"set TimeZone = 'UTC'; set memory_limit = '{memory}'; set threads = 2; "
                 "set preserve_insertion_order = false")
+    con.execute(f"attach '{built}' as dbt_built (read_only)")
     con.execute(f"attach '{database}' as \"{catalog}\"; use \"{catalog}\"")
     started = time.perf_counter()
     for result in results:
@@ -78,9 +82,8 @@ def child_raw_sql(artifacts: str, database: str) -> dict:
         kind, name = node["resource_type"], node.get("alias") or node["name"]
         sql = result.get("compiled_code") or node.get("compiled_code")
         if kind == "seed":
-            seed = ROOT / node["original_file_path"]
-            con.execute(f'create or replace table "{name}" as select * from read_csv(?)',
-                        [str(seed)])
+            con.execute(f'create or replace table "{name}" as '
+                        f'select * from dbt_built.main."{name}"')
         elif kind == "model" and sql:
             materialized = node["config"]["materialized"]
             relation = "view" if materialized == "view" else "table"
@@ -106,7 +109,7 @@ def main() -> None:
     print(f"build.dbt_seconds: {built['dbt_seconds']:.1f} s")
     print(f"build.peak_rss_mib: {peak:.0f} MiB")
     raw_db = BENCH / f"raw_sql_{args.customers}.duckdb"
-    replay, raw_peak = _child(["raw-sql", str(artifacts), str(raw_db)])
+    replay, raw_peak = _child(["raw-sql", str(artifacts), str(raw_db), str(warehouse)])
     print(f"build.raw_sql_seconds: {replay['seconds']:.1f} s")
     print(f"build.raw_sql_peak_rss_mib: {raw_peak:.0f} MiB")
     print(f"build.dbt_overhead_ratio: {built['dbt_seconds'] / replay['seconds']:.2f}")
@@ -119,6 +122,6 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "build":
         print(json.dumps(child_build(*sys.argv[2:5])))
     elif len(sys.argv) > 1 and sys.argv[1] == "raw-sql":
-        print(json.dumps(child_raw_sql(*sys.argv[2:4])))
+        print(json.dumps(child_raw_sql(*sys.argv[2:5])))
     else:
         main()

@@ -12,8 +12,9 @@
     duplicate_key          rows sharing a primary key with different values (all quarantined)
     orphan_foreign_key     a reference to a row missing from, or quarantined in, its parent
     extra checks the model passes (e.g. sequence_out_of_range for installments)
-  quarantine_column names the offending column. For quarantined rows the raw values are kept
-  as text in raw_<column> so analysts can see what arrived.
+  quarantine_column names the offending column. For quarantined rows the values are kept as
+  text in raw_<column> (as they arrived, trimmed) so analysts can see what was sent; they are
+  only rendered as text for those rows, which keeps the scan of large files cheap.
 
   extra_checks: [{'reason': ..., 'column': ..., 'when': SQL over `checked` and the parent
   aliases `parent_<fk column>`}] evaluated after the foreign-key checks.
@@ -37,12 +38,10 @@
       {%- set stored = present[name | lower] -%}
       {%- set column_sql = adapter.quote(stored[0]) -%}
       {%- set pair = relance_typed_expressions(column_sql, logical_type, relance_is_text_type(stored[1])) -%}
-      {%- set raw_text = dbt.cast(column_sql, text) -%}
     {%- else -%}
       {%- set pair = ('cast(null as ' ~ text ~ ')', 'cast(null as ' ~ relance_warehouse_type(logical_type) ~ ')') -%}
-      {%- set raw_text = 'cast(null as ' ~ text ~ ')' -%}
     {%- endif -%}
-    {%- do typed_columns.append({'name': name, 'cleaned': pair[0], 'typed': pair[1], 'raw': raw_text}) -%}
+    {%- do typed_columns.append({'name': name, 'cleaned': pair[0], 'typed': pair[1]}) -%}
     {%- set q = adapter.quote(name) -%}
     {%- if cmeta.get('required', true) and not cmeta.get('nullable', false) -%}
       {%- do checks['missing_value'].append((name, 'cleaned__' ~ name ~ ' is null')) -%}
@@ -83,8 +82,7 @@ typed as (
     select
         {%- for c in typed_columns %}
         {{ c.typed }} as {{ adapter.quote(c.name) }},
-        {{ c.cleaned }} as cleaned__{{ c.name }},
-        {{ c.raw }} as raw__{{ c.name }}{{ "," if not loop.last }}
+        {{ c.cleaned }} as cleaned__{{ c.name }}{{ "," if not loop.last }}
         {%- endfor %}
     from source
 
@@ -157,7 +155,7 @@ deduplicated as (
     union all
 
     select
-        {% for c in typed_columns %}{{ adapter.quote(c.name) }}, cleaned__{{ c.name }}, raw__{{ c.name }}, {% endfor %}
+        {% for c in typed_columns %}{{ adapter.quote(c.name) }}, cleaned__{{ c.name }}, {% endfor %}
         row_problem,
         row_problem_column,
         case
@@ -209,7 +207,7 @@ select
     quarantine_reason,
     quarantine_column,
     {%- for c in typed_columns %}
-    case when quarantine_reason is not null then raw__{{ c.name }} end as raw__{{ c.name }}{{ "," if not loop.last }}
+    case when quarantine_reason is not null then {{ dbt.cast('cleaned__' ~ c.name, text) }} end as raw__{{ c.name }}{{ "," if not loop.last }}
     {%- endfor %}
 from checked
 
