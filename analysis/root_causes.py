@@ -86,7 +86,7 @@ def _fatigue(effect: pd.DataFrame, months: float, value: float) -> list[dict]:
         lost = r.contacts_above / months * (r.rate_below - r.rate_above)
         rows.append({
             "cause_id": "contact_fatigue", "test_id": "contact_fatigue",
-            "title": f"Contacts beyond the {r.threshold}th in 7 days convert less",
+            "title": f"Contacts after {r.threshold} others in 7 days convert less",
             "category": "contact_policy", "scope": "portfolio", "merchant_id": None,
             "effect_metric": "odds_ratio", "effect_size": r.odds_ratio, "ci_low": r.ci_low,
             "ci_high": r.ci_high, "p_value": one_sided(r.p_value, r.odds_ratio < 1),
@@ -104,7 +104,9 @@ def _fatigue(effect: pd.DataFrame, months: float, value: float) -> list[dict]:
 def _merchants(anomalies: pd.DataFrame) -> list[dict]:
     rows = []
     for r in anomalies.itertuples():
-        what = "default rate" if r.metric == "default_rate" else "share of dispute/return reasons"
+        what = {"default_rate": "default rate",
+                "disputed_plan_share": "share of disputed plans"}.get(
+            r.metric, "share of dispute/return reasons")
         test_id = f"merchant_{r.metric}:{r.merchant_id}"
         common = {
             "test_id": test_id, "category": "merchant_defect",

@@ -19,7 +19,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from analysis.db import Filters, MissingInput, columns, find_table, require, where
 from analysis.stats import Z95, design, ratio_ci, two_proportion_test, wilson
 
-TRAIN_SAMPLE = 100_000
+TRAIN_SAMPLE = 50_000
 VALIDATION_SHARE = 0.25        # the latest quarter of eligible cases (by opening date) validates
 CATEGORICAL = ["plan_type", "payment_method", "country", "merchant_id", "opening_failure"]
 NUMERIC = ["log_amount", "installments_overdue", "earlier_cases", "sequence"]
