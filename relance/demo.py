@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from relance.paths import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
+from relance.paths import DEFAULT_DATA_DIR, DEFAULT_REPORTS_DIR, DEFAULT_WAREHOUSE
 
 console = Console()
 
 
-def _run(title: str, step: Callable[[], None]) -> bool:
-    """Run one step; report a step that is not built yet instead of pretending it ran."""
-    console.rule(f"[bold]{title}")
+def _run(title: str, step: Callable[[], None]) -> None:
+    """Run one step; stop the demo at the first step that fails, with that step's exit code."""
+    console.rule(f"[bold]relance {title}")
     try:
         step()
     except typer.Exit as stop:
-        if stop.exit_code == 0:
-            return True
-        console.print(f"[yellow]{title}: skipped (exit {stop.exit_code})[/]")
-        return False
-    return True
+        if stop.exit_code:
+            console.print(f"[bold red]relance {title} failed (exit {stop.exit_code}): demo stopped")
+            raise
 
 
 def demo(
-    customers: int = typer.Option(20_000, help="Customers to simulate."),
-    calls: int = typer.Option(24, help="Call recordings to synthesize."),
-    seed: int = typer.Option(7, help="Random seed."),
-    port: int = typer.Option(8501, help="Dashboard port."),
-    serve: bool = typer.Option(True, help="Start the dashboard at the end."),
+    customers: Annotated[int, typer.Option(help="Customers to simulate.")] = 20_000,
+    calls: Annotated[int, typer.Option(help="Call recordings to synthesize.")] = 24,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    port: Annotated[int, typer.Option(help="Dashboard port.")] = 8501,
+    serve: Annotated[bool, typer.Option(help="Start the dashboard at the end.")] = True,
 ) -> None:
-    """Simulate, build, transcribe, analyze, report, then serve the dashboard."""
+    """Simulate, transcribe, build, analyze, report, then serve the dashboard."""
     from analysis.cli import analyze
     from dashboard.cli import dashboard
     from reports.cli import report
@@ -41,14 +40,11 @@ def demo(
     from warehouse.cli import build
 
     data, warehouse = DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE
-    steps: list[tuple[str, Callable[[], None]]] = [
-        ("simulate", lambda: simulate(customers=customers, seed=seed, out=data, calls=calls)),
-        ("transcribe", lambda: transcribe(data=data)),
-        ("build", lambda: build(data=data, warehouse=warehouse)),
-        ("analyze", lambda: analyze(warehouse=warehouse)),
-        ("report", lambda: report(all_merchants=True, warehouse=warehouse)),
-    ]
-    ran = [title for title, step in steps if _run(title, step)]
-    console.print(f"Steps completed: {', '.join(ran) or 'none'}")
+    _run("simulate", lambda: simulate(customers=customers, seed=seed, out=data, calls=calls))
+    # Transcripts and mined reasons are a source of the warehouse, so they come before the build.
+    _run("transcribe", lambda: transcribe(data=data))
+    _run("build", lambda: build(data=data, warehouse=warehouse))
+    _run("analyze", lambda: analyze(warehouse=warehouse))
+    _run("report", lambda: report(all_merchants=True, warehouse=warehouse, out=DEFAULT_REPORTS_DIR))
     if serve:
         _run("dashboard", lambda: dashboard(warehouse=warehouse, port=port))

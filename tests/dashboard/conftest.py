@@ -1,14 +1,15 @@
 """Fixtures for the dashboard tests: a real warehouse with everything the pages read.
 
-``dashboard_setup`` simulates a small dataset with a recorded call, transcribes and mines it with
-the real Whisper model, builds the warehouse with dbt and runs the insight engine, once per
-session; ``merchant_reports`` writes the merchants' HTML reports beside it. The pages are then
-tested against exactly what a user gets from the pipeline.
+``dashboard_setup`` runs `relance demo --no-serve` once per session on a small dataset with a
+recorded call: simulation, real Whisper transcription and mining, dbt build, the insight engine
+and every merchant's report. The pages are then tested against exactly what a user gets.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,27 +32,26 @@ class DashboardSetup:
 
 @pytest.fixture(scope="session")
 def dashboard_setup(tmp_path_factory: pytest.TempPathFactory) -> DashboardSetup:
-    from analysis import run_all
-    from simulator import simulate_dataset
-    from speech.pipeline import transcribe_dataset
-    from warehouse import build_warehouse
+    """What `relance demo` leaves behind, made by running the real command (without serving).
 
+    This is also the end-to-end test of `make demo`: every step in order through the CLI, with
+    the default relative paths, from a fresh working directory.
+    """
     root = tmp_path_factory.mktemp("dashboard")
-    dataset = root / "raw"
-    simulate_dataset(out=dataset, customers=CUSTOMERS, seed=SEED, calls=CALLS)
-    transcribe_dataset(dataset)
-    warehouse = root / "warehouse.duckdb"
-    build_warehouse(data=dataset, warehouse=warehouse)
-    run_all(warehouse)
-    return DashboardSetup(dataset, warehouse, root / "reports")
+    command = [
+        sys.executable, "-m", "relance.cli", "demo", "--no-serve",
+        "--customers", str(CUSTOMERS), "--calls", str(CALLS), "--seed", str(SEED),
+    ]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    data = root / "data"
+    return DashboardSetup(data / "raw", data / "warehouse.duckdb", data / "reports")
 
 
 @pytest.fixture(scope="session")
 def merchant_reports(dashboard_setup: DashboardSetup) -> Path:
-    """Every merchant's HTML report, as `relance report --all --format html` writes them."""
-    from reports.writer import write_reports
-
-    write_reports(dashboard_setup.warehouse, None, ("html",), dashboard_setup.reports)
+    """Every merchant's report, as the demo's `relance report --all` wrote them."""
+    assert sorted(dashboard_setup.reports.glob("*.html")), "the demo wrote no report"
     return dashboard_setup.reports
 
 
