@@ -513,13 +513,14 @@ class ReportReader:
         if not peers.merchants:
             return []
         advice: list[ChannelAdvice] = []
-        # Send-hour advice needs the hour's own effect to be clear, not just the best of many.
+        # Send-hour advice needs the hour's own effect to be clear, not just the best of many,
+        # and to survive the run's false-discovery control (`significant`), like every cause.
         best = self._table("insights.best_send_hour", (
             "channel", "best_hour", "best_hour_ci_low", "best_hour_ci_high", "uplift_abs",
-            "uplift_ci_low", "uplift_ci_high", "p_value"))
+            "uplift_ci_low", "uplift_ci_high", "significant"))
         if best is not None:
             for r in self._rows(
-                f"""select * from {best} where p_value < 0.05 and uplift_ci_low > 0
+                f"""select * from {best} where significant and uplift_ci_low > 0
                     order by uplift_abs desc nulls last""",
                 [],
             ):
@@ -542,13 +543,13 @@ class ReportReader:
                               f"{fmt.points(_num(r['uplift_ci_high']))}"),
                 ))
         fatigue = self._table("insights.fatigue_effect", (
-            "threshold", "odds_ratio", "ci_low", "ci_high", "p_value"))
+            "threshold", "odds_ratio", "ci_low", "ci_high", "significant"))
         if fatigue is not None:
             # Advice only when contacts beyond the threshold clearly convert worse (odds ratio
             # and its whole interval below 1); a threshold above which customers pay *more*
             # is no reason to stop.
             for r in self._rows(
-                f"select * from {fatigue} where p_value < 0.05 and ci_high < 1", []
+                f"select * from {fatigue} where significant and ci_high < 1", []
             ):
                 k = int(r["threshold"])
                 advice.append(ChannelAdvice(

@@ -170,7 +170,7 @@ def build_handmade_warehouse(path: Path, seed: int = 3) -> Path:
         "channel": "sms", "best_hour": 18, "best_hour_ci_low": 17, "best_hour_ci_high": 19,
         "contacts": 9000, "rate_best": 0.2, "rate_other": 0.16, "uplift_abs": 0.04,
         "uplift_ci_low": 0.02, "uplift_ci_high": 0.06, "odds_ratio": 1.3, "or_ci_low": 1.1,
-        "or_ci_high": 1.5, "p_value": 0.001,
+        "or_ci_high": 1.5, "p_value": 0.001, "q_value": 0.004, "significant": True,
     }])
     con = duckdb.connect(str(path))
     try:

@@ -208,3 +208,15 @@ def test_formatting_reads_plainly() -> None:
     assert fmt.money(8_812.4) == "8,812 EUR"
     assert fmt.money(None) == fmt.MISSING
     assert fmt.signed_percent(-0.31) == "-31.0 %"
+
+
+def test_send_hour_advice_only_when_it_survives_false_discovery_control(
+    handmade_warehouse: Path, tmp_path: Path
+) -> None:
+    """A best hour with a small p-value but not significant across the run's family is no advice."""
+    assert "Send sms reminders at 18:00" in visible_text(render_html(handmade_warehouse, "M03"))
+    copy = tmp_path / "not_significant.duckdb"
+    shutil.copy(handmade_warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update insights.best_send_hour set significant = false, q_value = 0.2")
+    assert "Send sms reminders" not in visible_text(render_html(copy, "M03"))
