@@ -25,7 +25,7 @@ def ensure_warehouse() -> None:
         from simulator import simulate_dataset
 
         print(f"simulating {CUSTOMERS:,} customers into {RAW}", flush=True)
-        simulate_dataset(out=RAW, customers=CUSTOMERS, seed=1, calls=0)
+        simulate_dataset(out=RAW, customers=CUSTOMERS, seed=7, calls=0)
     from warehouse import build_warehouse
 
     print(f"building {WAREHOUSE}", flush=True)

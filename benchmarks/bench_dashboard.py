@@ -40,7 +40,7 @@ def ensure_warehouse() -> None:
         from simulator import simulate_dataset
 
         print(f"dashboard: simulating {CUSTOMERS:,} customers into {RAW.relative_to(ROOT)}")
-        simulate_dataset(out=RAW, customers=CUSTOMERS, seed=1)
+        simulate_dataset(out=RAW, customers=CUSTOMERS, seed=7)
     print(f"dashboard: building and analysing {WAREHOUSE.relative_to(ROOT)}")
     build_warehouse(data=RAW, warehouse=WAREHOUSE)
     run_all(WAREHOUSE)
