@@ -6,6 +6,11 @@ needs. Every query that reached DuckDB is then explained, and the scanned tables
 no page may scan an installment-level table (fct_installments, fct_payment_attempts,
 fct_contacts) at page load.
 
+Then the real server (`relance dashboard`) is started over the same warehouse and every page is
+opened in headless Chromium, as the end-to-end tests do on the demo data: each must finish with its
+charts drawn and no error element (time to charts drawn is printed; screenshots go to
+``test-artifacts/bench-dashboard/``).
+
 Uses ``data/bench/warehouse_1m.duckdb`` (made by the warehouse and analysis benchmarks); if it is
 missing it is built (simulating ``data/bench/raw_1m`` first if needed) and analysed. Another
 warehouse file may be given as the first argument (for a quick look at a smaller one).
@@ -82,9 +87,36 @@ def main(argv: list[str]) -> int:
             failures.append(f"{page}: scanned {sorted(detail)}")
     scanned = sorted(set().union(*scans.values()))
     print(f"dashboard.installment_level_tables_scanned: {len(scanned)} {scanned}")
+    failures += browser_pass(warehouse)
     for failure in failures:
         print(f"dashboard: FAILED {failure}")
     return 1 if failures else 0
+
+
+def browser_pass(warehouse: Path) -> list[str]:
+    """Every page in headless Chromium against the served warehouse; the failures found."""
+    from tests.dashboard.browser import PAGES as BROWSER_PAGES
+    from tests.dashboard.browser import chromium, errors, load, screenshot, served
+
+    failures = []
+    with served(warehouse, {"RELANCE_REPORTS_DIR": str(REPORTS)}) as url, chromium() as browser:
+        page = browser.new_page()
+        for path, min_charts in BROWSER_PAGES.items():
+            name = path or "overview"
+            start = time.perf_counter()
+            try:
+                load(page, f"{url}/{path}", min_charts)
+            except Exception as error:  # a timeout: the page never drew its charts
+                failures.append(f"browser {name}: {type(error).__name__}: {error}")
+                continue
+            print(f"dashboard.browser.{name}.seconds_to_charts: "
+                  f"{time.perf_counter() - start:.2f} s")
+            if errors(page):
+                failures.append(f"browser {name}: {errors(page)}")
+            screenshot(page, ROOT / "test-artifacts" / "bench-dashboard", name)
+        page.close()
+    print(f"dashboard.browser.pages_with_errors: {len(failures)}")
+    return failures
 
 
 if __name__ == "__main__":
