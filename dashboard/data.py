@@ -161,14 +161,14 @@ def _cached_query(sql: str, params: tuple, version: WarehouseVersion) -> pd.Data
     return frame
 
 
-def query(sql: str, params: Sequence[object] = (), *, on_demand: bool = False) -> pd.DataFrame:
+def query(sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
     """Run one read-only query against the current warehouse, cached per file version.
 
-    ``on_demand`` marks a query the user asked for with a button (a drill-down), the only kind
-    allowed to read an installment-level table.
+    Installment-level tables are refused: every page reads aggregated marts, so no page's
+    speed depends on the portfolio's size.
     """
     touched = referenced_tables(sql)
-    if touched and not on_demand:
+    if touched:
         raise DetailTableQuery(
             f"dashboard pages must read aggregated marts, not {', '.join(sorted(touched))}"
         )

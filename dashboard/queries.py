@@ -895,12 +895,12 @@ def compliance_customers(filters: Filters, country: str, team_type: str,
 # --- segments: productivity ---------------------------------------------------------------------
 
 
-def agent_filters_applied(filters: Filters) -> tuple[str, ...]:
+def team_filters_applied(filters: Filters) -> tuple[str, ...]:
     return _filtered(_table("fct_collection_cases", "Collection cases"), filters,
                      "opened_date").applied
 
 
-def agent_productivity(filters: Filters) -> pd.DataFrame:
+def team_productivity(filters: Filters) -> pd.DataFrame:
     """Per handling team: cases, right-party conversations, recovery, cost per euro recovered.
 
     Aggregated from the case mart (cases carry the team that held them); the contact-level
@@ -923,26 +923,36 @@ def agent_productivity(filters: Filters) -> pd.DataFrame:
     )
 
 
-def agent_productivity_detail(filters: Filters) -> pd.DataFrame:
-    """Per agent: contacts, right-party calls, promises and payments that followed, cost.
+def _agent_where(filters: Filters) -> Where:
+    table = _table("mart_agent_productivity", "Agent productivity")
+    if filters.start:  # the mart is monthly: keep months overlapping the period
+        filters = Filters(start=filters.start.replace(day=1), end=filters.end,
+                          merchants=filters.merchants, countries=filters.countries,
+                          plan_types=filters.plan_types)
+    return _filtered(table, filters, "sent_month")
 
-    Reads the contact-level table, so pages run it only when the user asks (a button).
+
+def agent_filters_applied(filters: Filters) -> tuple[str, ...]:
+    return _agent_where(filters).applied
+
+
+def agent_productivity(filters: Filters) -> pd.DataFrame:
+    """Per agent: contacts, right-party conversations, promises and payments that followed, cost.
+
+    From the monthly agent mart, so it runs at page load however many contacts there are.
     """
-    table = _table("fct_contacts", "Contacts")
-    condition = _filtered(table, filters, "sent_date")
+    table = _table("mart_agent_productivity", "Agent productivity")
+    condition = _agent_where(filters)
     return data.query(
         f"""SELECT agent_id, any_value(team_id) AS team_id, any_value(team_type) AS team_type,
-                   count(*) AS contacts, count(*) FILTER (WHERE channel = 'call') AS calls,
-                   count(*) FILTER (WHERE is_right_party) AS right_party_calls,
-                   count(*) FILTER (WHERE promise_within_n_days) AS promises,
-                   count(*) FILTER (WHERE paid_within_n_days) AS paid_within_n_days,
-                   sum(paid_amount_within_n_days) AS paid_amount_within_n_days,
-                   sum(cost) AS cost
-            FROM {table}
-            WHERE {condition.sql} AND agent_id IS NOT NULL
-            GROUP BY agent_id ORDER BY paid_amount_within_n_days DESC NULLS LAST""",
+                   sum(contacts) AS contacts, sum(calls) AS calls,
+                   sum(right_party_contacts) AS right_party_contacts,
+                   sum(promised) AS promises, sum(paid) AS paid_within_n_days,
+                   sum(paid)::DOUBLE / nullif(sum(contacts), 0) AS paid_per_contact,
+                   sum(paid_amount) AS paid_amount_within_n_days, sum(cost) AS cost
+            FROM {table} WHERE {condition.sql}
+            GROUP BY agent_id ORDER BY paid_amount_within_n_days DESC NULLS LAST, agent_id""",
         condition.params,
-        on_demand=True,
     )
 
 

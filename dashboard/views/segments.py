@@ -37,18 +37,18 @@ with ui.section("Team and agency performance",
 with ui.section("Productivity per team",
                 "Cases held, right-party conversations, cures and money recovered per handling "
                 "team (team or agency id), from the case mart."):
-    agents = ui.require_rows(queries.agent_productivity(filters), "cases")
-    ui.applied_filters(queries.agent_filters_applied(filters))
-    ui.chart(charts.bars(agents.head(25), "team_id", "recovered_amount", color="team_type",
-                         x_title="", y_title="recovered (EUR)"), "segments-agents")
-    ui.table(agents, "team productivity")
+    teams = ui.require_rows(queries.team_productivity(filters), "cases")
+    ui.applied_filters(queries.team_filters_applied(filters))
+    ui.chart(charts.bars(teams.head(25), "team_id", "recovered_amount", color="team_type",
+                         x_title="", y_title="recovered (EUR)"), "segments-team-productivity")
+    ui.table(teams, "team productivity")
 
 with ui.section("Agent productivity",
-                "Per agent: contacts, right-party calls, and the promises and payments that "
-                "followed within N days. Computed on request: it reads every contact."):
-    if st.toggle("Compute per-agent figures", key="segments-agents-detail"):
-        detail = ui.require_rows(queries.agent_productivity_detail(filters), "agent contacts")
-        ui.chart(charts.bars(detail.head(25), "agent_id", "paid_amount_within_n_days",
-                             color="team_type", x_title="agent",
-                             y_title="paid within N days (EUR)"), "segments-agent-detail")
-        ui.table(detail, "agent productivity")
+                "Per agent: contacts handled, right-party conversations, and the promises and "
+                "payments that followed within N days; the chart shows the 25 with the most paid."):
+    agents = ui.require_rows(queries.agent_productivity(filters), "agent contacts")
+    ui.applied_filters(queries.agent_filters_applied(filters))
+    ui.chart(charts.bars(agents.head(25), "agent_id", "paid_amount_within_n_days",
+                         color="team_type", x_title="agent",
+                         y_title="paid within N days (EUR)"), "segments-agents")
+    ui.table(agents, "agent productivity")

@@ -45,7 +45,6 @@ def test_pages_cannot_scan_installment_level_tables(tmp_path: Path, serve_wareho
     serve_warehouse(make_warehouse(tmp_path / "warehouse.duckdb", 1))
     with pytest.raises(data.DetailTableQuery, match="fct_contacts"):
         data.query("SELECT count(*) FROM FCT_CONTACTS")
-    assert data.query("SELECT count(*) AS n FROM fct_contacts", on_demand=True).iat[0, 0] == 1
     assert data.scanned_tables("SELECT contact_id FROM fct_contacts") == {"fct_contacts"}
 
 

@@ -24,7 +24,7 @@ EXPECTED: dict[str, tuple[dict[str, int], str]] = {
     "channels": ({"plotly_chart": 7, "dataframe": 5}, "merchant"),
     "root_causes": ({"metric": 4, "plotly_chart": 3, "dataframe": 4}, "merchant"),
     "voice": ({"plotly_chart": 2, "dataframe": 2}, "merchant"),
-    "segments": ({"plotly_chart": 3, "dataframe": 5}, "merchant"),
+    "segments": ({"plotly_chart": 4, "dataframe": 6}, "merchant"),
     "compliance": ({"metric": 3, "plotly_chart": 2, "dataframe": 2}, "country"),
     "merchants": ({"iframe": 1, "download_button": 1}, "merchant"),
 }

@@ -322,6 +322,23 @@ def test_funnel_conversions_by_channel(ref: Reference, con) -> None:
     assert expected["paid"].max() > 0
 
 
+def test_agent_productivity_counts_each_agents_contacts(ref: Reference, con) -> None:
+    contacts = ref.raw("contacts")
+    handled = contacts[contacts["agent_id"].notna()]
+    expected = handled.groupby("agent_id").agg(
+        contacts=("contact_id", "size"), calls=("channel", lambda c: (c == "call").sum()))
+    mart = con.execute("""
+        select agent_id, sum(contacts) as contacts, sum(calls) as calls, sum(paid) as paid
+        from mart_agent_productivity group by 1""").df().set_index("agent_id")
+    assert len(expected) > 1
+    assert set(mart.index) == set(expected.index)
+    assert (mart["contacts"] == expected.loc[mart.index, "contacts"]).all()
+    assert (mart["calls"] == expected.loc[mart.index, "calls"]).all()
+    paid = _one(con, "select count(*) from fct_contacts "
+                     "where agent_id is not null and paid_within_n_days")
+    assert mart["paid"].sum() == paid
+
+
 def test_local_send_hour_and_contact_pressure(ref: Reference, con) -> None:
     contacts = ref.raw("contacts").merge(ref.raw("customers")[["customer_id", "timezone"]],
                                          on="customer_id")
