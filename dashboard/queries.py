@@ -771,11 +771,8 @@ def _escape_markdown(text: str) -> str:
 
 def dataset_dir() -> Path:
     """The dataset the warehouse was built from, for the recordings' relative paths."""
-    info = build_info()
-    for key in ("data_dir", "dataset_dir", "data_path", "source_dir"):
-        if info.get(key):
-            return Path(info[key])
-    return data.warehouse_path().parent / "raw"
+    data_dir = build_info().get("data_dir")  # written by `relance build`
+    return Path(data_dir) if data_dir else data.warehouse_path().parent / "raw"
 
 
 def audio_file(audio_path: str | None) -> Path | None:
