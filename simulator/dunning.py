@@ -62,6 +62,9 @@ COST_EUR = {SMS: 0.065, EMAIL: 0.002, PUSH: 0.001, WHATSAPP: 0.03, LETTER: 0.95}
 CALL_COST_EUR = np.array([2.4, 1.6, 19.0, 3.2])
 HORIZON = 200
 NEVER = 10_000
+DAY_MINUTES = 1440
+WEEK_MINUTES = 7 * DAY_MINUTES
+CONTACT_SLOTS = 16  # an episode's remembered contacts: more than any week of the cadence holds
 
 
 def stage_of(t: int) -> int:
@@ -93,7 +96,7 @@ class Episodes:
     app_user: np.ndarray
     tz: np.ndarray
     paydays: np.ndarray  # (n, 20) payday day numbers from the one before opening
-    reminders: np.ndarray  # (n, 8) the customer's pre-due reminders, days after opening
+    reminders: np.ndarray  # (n, 8) times of the customer's reminders, minutes since opening
 
     @property
     def n(self) -> int:
@@ -107,7 +110,7 @@ class Episodes:
 class Outcome:
     cured_t: np.ndarray
     pay_source: np.ndarray
-    pay_minute: np.ndarray  # local minute of the cure day the payment lands, -1 = any
+    pay_minute: np.ndarray  # local minute of the cure day the payment lands (0 for a retry)
     closed_t: np.ndarray  # litigation, debt sale, write-off or settlement
     contacts: dict[str, np.ndarray] = field(default_factory=dict)
     retries: dict[str, np.ndarray] = field(default_factory=dict)
@@ -119,18 +122,23 @@ class Outcome:
 
 
 class _PayState:
-    """When each episode will be paid, by what route, and at what local minute of that day."""
+    """When each episode will be paid, by what route, and at what local minute of that day.
+
+    Every payment has a concrete time, so the earliest one wins even within a day: a payment a
+    message prompts lands after that message, ahead of one planned for later that day.
+    """
 
     def __init__(self, n: int) -> None:
         self.day = np.full(n, NEVER, dtype=np.int64)
         self.src = np.full(n, -1, dtype=np.int8)
-        self.minute = np.full(n, -1, dtype=np.int64)  # -1: any time of that day
+        self.minute = np.full(n, DAY_MINUTES, dtype=np.int64)
 
     def offer(self, rows: np.ndarray, when: np.ndarray | int, src: np.ndarray | int,
-              minute: np.ndarray | int = -1) -> None:
-        """Payment on day ``when`` unless an earlier one is already due."""
+              minute: np.ndarray | int) -> None:
+        """Payment on day ``when`` at local ``minute`` unless an earlier one is already due."""
         when = np.broadcast_to(when, rows.shape)
-        better = when < self.day[rows]
+        minute = np.broadcast_to(minute, rows.shape)
+        better = (when < self.day[rows]) | ((when == self.day[rows]) & (minute < self.minute[rows]))
         hit = rows[better]
         self.day[hit] = when[better]
         self.src[hit] = np.broadcast_to(src, rows.shape)[better]
@@ -178,6 +186,20 @@ def draw_send_hour(u: np.ndarray) -> np.ndarray:
     return np.where(u > 0.975, 21, hour)
 
 
+def any_time(u: np.ndarray) -> np.ndarray:
+    """Local minute of a payment not prompted by a contact: 07:00 to 22:59."""
+    return 7 * 60 + np.floor(u * 16 * 60).astype(np.int64)
+
+
+def inbound_complaints(hu: HashUniform, key: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Which complaints also come in as a call or chat that evening, and its local hour, minute.
+
+    ``key`` = episode uid * 256 + day; shared with the contacts table, which writes them.
+    """
+    return (hu(960, key) < 0.5, 18 + (hu(962, key) * 4).astype(np.int64),
+            (hu(963, key) * 60).astype(np.int64))
+
+
 def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) -> Outcome:
     n = ep.n
     team_log_odds = np.array([effects.team_log_odds[k] for k in TEAM_TYPES])
@@ -187,7 +209,8 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
     closed_t = np.full(n, -1, dtype=np.int64)
     active = np.ones(n, dtype=bool)
     team = np.full(n, -1, dtype=np.int64)
-    last = np.full((n, 8), -1000, dtype=np.int64)
+    # contact times of the case (minutes since opening, local clock), a ring buffer
+    last = np.full((n, CONTACT_SLOTS), -(10 ** 12), dtype=np.int64)
     ncontacts = np.zeros(n, dtype=np.int64)
     ptr = np.zeros(n, dtype=np.int64)
     max_t = np.minimum(HORIZON, cal.END - ep.open_day)
@@ -200,6 +223,12 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
     def u(tag: tuple, rows: np.ndarray, t: int) -> np.ndarray:
         # the purpose id is a pure function of the tag, so every run draws the same numbers
         return hu(_purpose(tag), key_base[rows] + np.uint64(t))
+
+    def inbound(rows: np.ndarray, t: int) -> None:
+        # complaints that come in as a call or chat count towards the contact pressure
+        calls_in, hour, minute = inbound_complaints(hu, key_base[rows] + np.uint64(t))
+        _remember(rows[calls_in], t * DAY_MINUTES + hour[calls_in] * 60 + minute[calls_in],
+                  last, ncontacts)
 
     for t in range(1, HORIZON + 1):
         act = np.flatnonzero(active & (t <= max_t))
@@ -226,7 +255,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
             funded = (since_pay < t) & (effects.timing_log_odds_at_eve != 0)
             p_fail = np.where(
                 ep.retryable_if[act],
-                sigmoid(np.where(funded, -1.2, 1.6) + ep.risk[act]
+                sigmoid(np.where(funded, -1.6 + 0.5 * ep.risk[act], 1.6 + ep.risk[act])
                         + effects.timing_log_odds_at_eve * lateness),
                 1.0 - ep.retry_success[act])
             tried = ep.retryable_if[act] | (ep.retry_success[act] > 0)
@@ -238,9 +267,14 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
             hit = act[ok]
             pay.day[hit] = t
             pay.src[hit] = RETRY
+            pay.minute[hit] = 0
 
         silent = (ep.arm[act] == 2) & (t <= effects.holdout_silent_days)
-        # digital cadence
+        # short of money between paydays: a payment a message prompts waits for the next one
+        wait = np.where(ep.funds_bound[act] & (since_pay > 1), next_pay - ep.open_day[act], 0)
+        # digital cadence: the day's messages are timed first, so each one's contact pressure
+        # counts exactly the contacts sent before it, whatever the order of the steps
+        planned = []
         for k, (step_t, channel, intensive_only) in enumerate(DIGITAL_STEPS):
             if step_t != t:
                 continue
@@ -252,8 +286,15 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
             rows = act[go]
             if rows.size == 0:
                 continue
-            _digital_contact(rows, go, t, channel, k, base[go], tlo[go], ep, effects, u,
-                             last, ncontacts, pay, contacts, complaints)
+            hour = draw_send_hour(u(("hour", k), rows, t))
+            minute = (u(("minute", k), rows, t) * 60).astype(np.int64)
+            _remember(rows, t * DAY_MINUTES + hour * 60 + minute, last, ncontacts)
+            planned.append((k, channel, go, rows, hour, minute))
+        for k, channel, go, rows, hour, minute in planned:
+            complained = _digital_contact(rows, t, channel, k, hour, minute, base[go], tlo[go],
+                                          wait[go], ep, effects, u, last, pay, contacts,
+                                          complaints)
+            inbound(complained, t)
 
         # team calls, visits and agency work
         if t in CALL_DAYS:
@@ -270,7 +311,7 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
         hit = act[hit_mask]
         src = np.where(ttype[hit_mask] == AGENCY, AGENCY_PAY,
                        np.where(ttype[hit_mask] == FIELD_AGENT, AGENT, SELF))
-        pay.offer(hit, t, src)
+        pay.offer(hit, t, src, any_time(u(("self_minute",), hit, t)))
         # payment plans: the partial instalment lands on its promised day
         due_partial = act[pending_partial[act] == t]
         partials.add(ep=due_partial, t=t, share=0.5)
@@ -298,14 +339,15 @@ def run_episodes(ep: Episodes, effects: Effects, hu: HashUniform, record: bool) 
             if t == 60:
                 escalations.add(ep=waiting, t=t, stage=0)
                 offer = waiting[u(("settle_offer",), waiting, t) < 0.2]
-                promised = t + 14
+                # short of money: the settlement is paid when it arrives
+                promised = np.where(ep.funds_bound[offer], _payday_from(ep, offer, t + 7), t + 14)
                 kept = u(("settle_kept",), offer, t) < sigmoid(ep.base[offer] - 0.3)
                 arrangements.add(ep=offer, t=t, kind=2, promised_t=promised, share=0.75,
                                  kept=kept, contact=-1)
                 pending_partial[offer[kept]] = NEVER
-                closed_t[offer[kept]] = promised
-                partials.add(ep=offer[kept], t=promised, share=0.75)
-                escalations.add(ep=offer[kept], t=promised, stage=3)
+                closed_t[offer[kept]] = promised[kept]
+                partials.add(ep=offer[kept], t=promised[kept], share=0.75)
+                escalations.add(ep=offer[kept], t=promised[kept], stage=3)
             elif t == 90:
                 waiting = waiting[closed_t[waiting] < 0]
                 r = u(("court",), waiting, t)
@@ -348,6 +390,14 @@ def _lateness(prev_pay: np.ndarray, next_pay: np.ndarray, day: np.ndarray,
     return np.clip((window + 1 - to_next) / window, 0.0, 1.0), to_next
 
 
+def _payday_from(ep: Episodes, rows: np.ndarray, t: np.ndarray | int) -> np.ndarray:
+    """The first payday on or after day ``t`` of each episode (days since opening)."""
+    rel = ep.paydays[rows] - ep.open_day[rows][:, None]
+    t = np.broadcast_to(t, rows.shape)
+    after = rel >= t[:, None]
+    return np.where(after.any(axis=1), rel[np.arange(rows.size), after.argmax(axis=1)], t)
+
+
 def _team_of(kind: np.ndarray, pick: np.ndarray) -> np.ndarray:
     out = np.empty(kind.size, dtype=np.int64)
     for k, members in enumerate(TEAMS_OF_TYPE):
@@ -357,22 +407,28 @@ def _team_of(kind: np.ndarray, pick: np.ndarray) -> np.ndarray:
     return out
 
 
-def _prev_7d(rows: np.ndarray, t: int, last: np.ndarray, ep: Episodes) -> np.ndarray:
-    """Contacts in the 7 days up to today: the case's own, and the customer's reminders."""
-    own = ((last[rows] > t - 7) & (last[rows] <= t)).sum(axis=1)
+def _prev_7d(rows: np.ndarray, now: np.ndarray, last: np.ndarray, ep: Episodes) -> np.ndarray:
+    """Contacts in the 7 days before ``now`` (minutes since opening, local clock), counted as a
+    contact-pressure analysis counts them from timestamps: the case's own messages, calls and
+    inbound contacts, and the customer's pre-due reminders."""
+    now = now[:, None]
+    own = ((last[rows] >= now - WEEK_MINUTES) & (last[rows] < now)).sum(axis=1)
     rem = ep.reminders[rows]
-    return own + ((rem > t - 7) & (rem <= t)).sum(axis=1)
+    return own + ((rem >= now - WEEK_MINUTES) & (rem < now)).sum(axis=1)
 
 
-def _remember(rows: np.ndarray, t: int, last: np.ndarray, ncontacts: np.ndarray) -> None:
-    last[rows, ncontacts[rows] % 8] = t
+def _remember(rows: np.ndarray, when: np.ndarray, last: np.ndarray,
+              ncontacts: np.ndarray) -> None:
+    last[rows, ncontacts[rows] % CONTACT_SLOTS] = when
     ncontacts[rows] += 1
 
 
-def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last, ncontacts,
-                     pay, contacts, complaints) -> None:
-    prev7 = _prev_7d(rows, t, last, ep)
-    hour = draw_send_hour(u(("hour", step), rows, t))
+def _digital_contact(rows, t, channel, step, hour, minute, base, tlo, wait, ep, effects, u, last,
+                     pay, contacts, complaints) -> np.ndarray:
+    """One dunning message to ``rows`` (already timed and remembered); returns who complained.
+
+    ``wait``: day of the next payday for customers who have no money until then, else 0."""
+    prev7 = _prev_7d(rows, t * DAY_MINUTES + hour * 60 + minute, last, ep)
     fatigued = prev7 >= effects.fatigue_threshold_prev_7d
     arm = ep.arm[rows]
     z = (base + CHANNEL_LOG_ODDS[channel] + np.where(fatigued, effects.fatigue_log_odds, 0.0)
@@ -397,18 +453,18 @@ def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last
     converted = u(("pay", step), rows, t) < p_pay
     r_delay = u(("delay", step), rows, t)
     delay = np.where(r_delay < 0.6, 0, np.where(r_delay < 0.85, 1, np.where(r_delay < 0.95, 2, 3)))
-    minute = (u(("minute", step), rows, t) * 60).astype(np.int64)
     # paying straight from the message: minutes to hours after it, the same evening at the latest
     soon = hour * 60 + minute + 5 + (u(("lag", step), rows, t) * 150).astype(np.int64)
-    pay.offer(rows[converted], t + delay[converted], SELF,
-              np.where(delay == 0, np.minimum(soon, 23 * 60 + 59), -1)[converted])
+    later = any_time(u(("pay_minute", step), rows, t))
+    when = np.maximum(t + delay, wait)
+    pay.offer(rows[converted], when[converted], SELF,
+              np.where(when == t, np.minimum(soon, 23 * 60 + 59), later)[converted])
     complaint_p = np.where(fatigued, effects.complaint_rate_fatigued, effects.complaint_rate_base)
     complaint = delivered & (u(("complain", step), rows, t) < complaint_p)
     replied = (complaint | (u(("reply", step), rows, t) < 0.02)) & delivered & (
         channel in (SMS, EMAIL, WHATSAPP))
     if opened is None:
         opened = clicked | replied
-    _remember(rows, t, last, ncontacts)
     if contacts.record:
         best = sms_hour_log_odds(np.full(rows.size, effects.sms_best_hour), effects) \
             if channel == SMS else 0.0
@@ -418,14 +474,17 @@ def _digital_contact(rows, go, t, channel, step, base, tlo, ep, effects, u, last
                      converted=converted, p_pay=p_pay, p_pay_best=pay_prob(best) if channel == SMS
                      else p_pay, arrangement=-1)
         complaints.add(ep=rows[complaint], t=t, channel=channel)
+    return rows[complaint]
 
 
 def _call(rows, t, base, tlo, next_pay_t, team, ep, effects, u, last, ncontacts, pay,
           pending_partial, contacts, arrangements) -> None:
-    prev7 = _prev_7d(rows, t, last, ep)
     r_hour = u(("call_hour",), rows, t)
     hour = 9 + np.floor(r_hour * 11).astype(np.int64)
     hour = np.where(r_hour > 0.98, 20, hour)
+    call_minute = (u(("call_minute",), rows, t) * 60).astype(np.int64)
+    now = t * DAY_MINUTES + hour * 60 + call_minute
+    prev7 = _prev_7d(rows, now, last, ep)
     team_type = TEAM_TYPE_OF[team[rows]]
     fatigued = prev7 >= effects.fatigue_threshold_prev_7d
     p_rpc = sigmoid(-0.9 + 0.3 * base + 0.25 * (hour >= 18) + tlo)
@@ -440,20 +499,24 @@ def _call(rows, t, base, tlo, next_pay_t, team, ep, effects, u, last, ncontacts,
     plan_kind = promise & (u(("plan_kind",), rows, t) < 0.2)
     gap = next_pay_t - t
     # short of money: promise for payday; otherwise within the week
-    promised_t = np.where((gap <= 10) | ep.funds_bound[rows], gap + (u(("p_day",), rows, t) < 0.3),
+    promised_t = np.where((gap <= 10) | ep.funds_bound[rows],
+                          next_pay_t + (u(("p_day",), rows, t) < 0.3),
                           t + 2 + np.floor(u(("p_day2",), rows, t) * 6).astype(np.int64))
     promised_t = np.maximum(promised_t, t + 1)
     kept = promise & (u(("kept",), rows, t) < sigmoid(0.4 + 0.8 * base + tlo))
     src = np.where(team_type == AGENCY, AGENCY_PAY, AGENT)
-    call_minute = (u(("call_minute",), rows, t) * 60).astype(np.int64)
     during_call = np.minimum(hour * 60 + call_minute + 6, 23 * 60 + 59)
     pay.offer(rows[pay_now], t, src[pay_now], during_call[pay_now])
     full = kept & ~plan_kind
-    pay.offer(rows[full], promised_t[full], SELF)
+    when = any_time(u(("promise_minute",), rows, t))
+    pay.offer(rows[full], promised_t[full], SELF, when[full])
     staged = kept & plan_kind
     pending_partial[rows[staged]] = promised_t[staged]
-    pay.offer(rows[staged], promised_t[staged] + 21, SELF)
-    _remember(rows, t, last, ncontacts)
+    # the rest of a payment plan: a payday later, or three weeks when money is not the issue
+    rest_t = np.where(ep.funds_bound[rows], _payday_from(ep, rows, promised_t + 14),
+                      promised_t + 21)
+    pay.offer(rows[staged], rest_t[staged], SELF, when[staged])
+    _remember(rows, now, last, ncontacts)
     if contacts.record:
         agent = team[rows] * AGENTS_PER_TEAM + np.floor(
             u(("agent",), rows, t) * AGENTS_PER_TEAM).astype(np.int64)

@@ -13,6 +13,7 @@ import numpy as np
 
 from simulator import timeline as cal
 from simulator.dunning import (
+    DAY_MINUTES,
     HORIZON,
     REASON_LOG_ODDS,
     REASONS,
@@ -21,7 +22,7 @@ from simulator.dunning import (
     run_episodes,
 )
 from simulator.effects import Effects
-from simulator.portfolio import CARD_DECLINED, DISPUTED, IF, TECH, Portfolio, reminder_days
+from simulator.portfolio import CARD_DECLINED, DISPUTED, IF, TECH, Portfolio, reminder_stamps
 from simulator.rand import HashUniform
 
 # Reasons of a funds failure that timing did not cause (plan count raises over-indebtedness).
@@ -57,7 +58,7 @@ def build_and_run(pf: Portfolio, effects: Effects, hu: HashUniform) -> EpisodeRe
     inst_episode = np.full(pf.inst_plan.size, -1, dtype=np.int64)
     plan_arm = experiment_arms(pf.plan_customer.size, hu, effects)
     exp_start = int(np.datetime64(effects.experiment_start).astype("datetime64[D]").astype(int))
-    reminders = reminder_days(pf, hu)
+    reminders = reminder_stamps(pf, hu)
     parts: list[tuple[Episodes, Outcome, np.ndarray, np.ndarray]] = []
     offset = 0
     while remaining.any():
@@ -107,7 +108,7 @@ def _episodes_for(pf: Portfolio, head: np.ndarray, offset: int, plan_arm: np.nda
         risk=pf.cust_risk[cust], arm=arm, intensive=hu(904, uid.astype(np.uint64)) < 0.3,
         app_user=pf.cust_app_user[cust], tz=pf.cust_tz[cust],
         paydays=episode_paydays(pf, cust, open_day),
-        reminders=reminders[cust] - open_day[:, None],
+        reminders=reminders[cust] - open_day[:, None] * DAY_MINUTES,
     )
 
 

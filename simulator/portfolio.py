@@ -301,18 +301,26 @@ def reminder_installments(pf: Portfolio, hu: HashUniform) -> np.ndarray:
     return cand[hu(950, cand.astype(np.uint64)) < REMINDER_SHARE]
 
 
-def reminder_days(pf: Portfolio, hu: HashUniform) -> np.ndarray:
-    """(customers, REMINDER_SLOTS) days of each customer's reminders, padded far in the past.
+def reminder_time(pick: np.ndarray, hu: HashUniform) -> tuple[np.ndarray, np.ndarray]:
+    """Local hour (08-19) and minute at which the reminder of installment ``pick`` is sent."""
+    key = pick.astype(np.uint64)
+    return 8 + (hu(952, key) * 12).astype(np.int64), (hu(953, key) * 60).astype(np.int64)
 
-    Reminders count towards the contact pressure of the days after them."""
+
+def reminder_stamps(pf: Portfolio, hu: HashUniform) -> np.ndarray:
+    """(customers, REMINDER_SLOTS) local times of each customer's reminders, in minutes since
+    1970-01-01 on the customer's clock, padded far in the past.
+
+    Reminders count towards the contact pressure of the 7 days after them."""
     pick = reminder_installments(pf, hu)
     cust = pf.plan_customer[pf.inst_plan[pick]]  # sorted: installments are grouped by customer
     start = np.r_[True, cust[1:] != cust[:-1]] if cust.size else np.zeros(0, bool)
     idx = np.arange(cust.size)
     rank = idx - np.maximum.accumulate(np.where(start, idx, 0)) if cust.size else idx
-    out = np.full((pf.cust_country.size, REMINDER_SLOTS), -1_000_000, dtype=np.int64)
+    out = np.full((pf.cust_country.size, REMINDER_SLOTS), -(10 ** 12), dtype=np.int64)
     keep = rank < REMINDER_SLOTS
-    out[cust[keep], rank[keep]] = pf.inst_due[pick[keep]] - 2
+    hour, minute = reminder_time(pick[keep], hu)
+    out[cust[keep], rank[keep]] = (pf.inst_due[pick[keep]] - 2) * 1440 + hour * 60 + minute
     return out
 
 

@@ -25,6 +25,7 @@ from simulator.dunning import (
     TEAM_TYPE_OF,
     TEAM_TYPES,
     TEAMS,
+    inbound_complaints,
 )
 from simulator.effects import Effects
 from simulator.episodes import EpisodeResult
@@ -42,6 +43,7 @@ from simulator.portfolio import (
     Portfolio,
     local_to_utc_us,
     reminder_installments,
+    reminder_time,
 )
 from simulator.rand import HashUniform
 
@@ -234,11 +236,9 @@ class Assembler:
         cured = (out.cured_t[m_ep] >= 0) & (out.pay_source[m_ep] != RETRY)
         inst, e = members[cured], m_ep[cured]
         day = ep.open_day[e] + out.cured_t[e]
-        minute = np.where(out.pay_minute[e] >= 0, out.pay_minute[e],
-                          rng.integers(7 * 60, 23 * 60, inst.size))
         parts.append(dict(
-            inst=inst, at=local_time_us(day, ep.tz[e], minute) + rng.integers(0, 60, inst.size)
-            * 1_000_000,
+            inst=inst, at=local_time_us(day, ep.tz[e], out.pay_minute[e]) + rng.integers(
+                0, 60, inst.size) * 1_000_000,
             amount=pf.inst_amount[inst] - paid_part[inst],
             kind=SOURCE_TO_KIND[out.pay_source[e]].astype(np.int8),
             failed=np.zeros(inst.size, bool),
@@ -246,6 +246,10 @@ class Assembler:
         cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         n = cols["inst"].size
         self.attempt_count = n
+        # successful payments by plan and time, for the truth
+        ok = ~cols["failed"]
+        self.payments = {"plan": pf.inst_plan[cols["inst"][ok]].astype(np.int64),
+                         "at": cols["at"][ok]}
         return in_blocks(n, lambda s: pa.table({
             "attempt_id": make_ids("A", np.arange(s.start, s.stop), 10),
             "installment_id": make_ids("I", cols["inst"][s], 10),
@@ -268,12 +272,12 @@ class Assembler:
         rem_channel = np.where(pf.cust_app_user[rc] & (r_ch < 0.5), PUSH,
                                np.where(r_ch > 0.85, SMS, EMAIL))
         rem_day = pf.inst_due[pick] - 2
+        rem_hour, rem_minute = reminder_time(pick, hu)
         k = pick.size
         reminders = dict(
             cust=rc, plan=pf.inst_plan[pick], channel=rem_channel, stage=np.zeros(k, np.int64),
             template=rem_channel * 100, day=rem_day, tz=pf.cust_tz[rc],
-            hour=8 + (hu(952, pick.astype(np.uint64)) * 12).astype(np.int64),
-            minute=(hu(953, pick.astype(np.uint64)) * 60).astype(np.int64),
+            hour=rem_hour, minute=rem_minute,
             delivered=hu(954, pick.astype(np.uint64)) < 0.94,
             opened=hu(955, pick.astype(np.uint64)) < np.where(rem_channel == SMS, 0.0, 0.35),
             clicked=hu(956, pick.astype(np.uint64)) < 0.06, replied=np.zeros(k, bool),
@@ -302,6 +306,7 @@ class Assembler:
         cols = {k: np.concatenate([reminders[k], dunning[k], inbound[k]]) for k in reminders}
         sent = local_time_us(cols["day"], cols["tz"], cols["hour"] * 60 + cols["minute"])
         sent += rng.integers(0, 60_000_000, sent.size)
+        self.dunning_sent = sent[k: k + e.size]  # in the order of the outcome's contacts
         n = sent.size
         ch = cols["channel"]
         lag = np.where(ch == LETTER, 2 * cal.DAY_US, rng.integers(2, 90, n) * 1_000_000)
@@ -344,9 +349,10 @@ class Assembler:
         if not comp or comp["ep"].size == 0:
             return {k: np.zeros(0, dtype=np.int64) for k in _CONTACT_KEYS}
         key = comp["ep"].astype(np.uint64) * np.uint64(256) + comp["t"].astype(np.uint64)
-        keep = (hu(960, key) < 0.5) & (ep.open_day[comp["ep"]] + comp["t"] <= cal.END)
+        calls_in, hour, minute = inbound_complaints(hu, key)
+        keep = calls_in & (ep.open_day[comp["ep"]] + comp["t"] <= cal.END)
         e, t = comp["ep"][keep].astype(np.int64), comp["t"][keep].astype(np.int64)
-        key = key[keep]
+        key, hour, minute = key[keep], hour[keep], minute[keep]
         m = e.size
         chat = ep.app_user[e] & (hu(961, key) < 0.6)
         channel = np.where(chat, CHAT, CALL)
@@ -355,8 +361,7 @@ class Assembler:
             cust=ep.cust[e], plan=ep.plan[e], channel=channel,
             stage=np.select([t <= 3, t <= 20, t <= 59], [1, 2, 3], 4),
             template=np.where(chat, 1005, 1004), day=ep.open_day[e] + t, tz=ep.tz[e],
-            hour=18 + (hu(962, key) * 4).astype(np.int64),
-            minute=(hu(963, key) * 60).astype(np.int64), delivered=np.zeros(m, bool),
+            hour=hour, minute=minute, delivered=np.zeros(m, bool),
             opened=np.zeros(m, bool), clicked=np.zeros(m, bool), replied=np.zeros(m, bool),
             outcome=np.where(chat, -1, 4), team=team,
             agent=team * AGENTS_PER_TEAM + (hu(964, key) * AGENTS_PER_TEAM).astype(np.int64),

@@ -106,13 +106,31 @@ def customers_truth(pf: Portfolio) -> pa.Table:
     })
 
 
-def send_hour(res: EpisodeResult, effects: Effects) -> dict:
-    c, ep, out = res.outcome.contacts, res.episodes, res.outcome
+def paid_within(plan: np.ndarray, sent: np.ndarray, payments: dict[str, np.ndarray],
+                days: int) -> np.ndarray:
+    """Whether a payment on ``plan`` succeeded at or after ``sent`` and within ``days`` days
+    (UTC microseconds): a contact's "paid within N days" as the data define it."""
+    origin = (cal.START - 1) * cal.DAY_US
+
+    def key(plans: np.ndarray, at: np.ndarray) -> np.ndarray:  # (plan, second) in one int64
+        return plans.astype(np.int64) * (1 << 28) + (at - origin) // 1_000_000
+
+    paid = np.sort(key(payments["plan"], payments["at"]))
+    if paid.size == 0:
+        return np.zeros(plan.size, dtype=bool)
+    start = key(plan, sent)
+    first = paid[np.minimum(np.searchsorted(paid, start), paid.size - 1)]
+    return (first >= start) & (first <= start + days * 86_400)
+
+
+def send_hour(res: EpisodeResult, effects: Effects, sent: np.ndarray,
+              payments: dict[str, np.ndarray]) -> dict:
+    """``sent``: UTC send time of each dunning contact (microseconds); ``payments``: the
+    successful payment attempts (plan, UTC time) as written to the tables."""
+    c = res.outcome.contacts
     sms = (c["channel"] == SMS) & c["delivered"] if c else np.array([], bool)
-    day = c["t"]
-    cured_t = out.cured_t[c["ep"]]
-    paid3 = (cured_t >= 0) & (cured_t >= day) & (cured_t <= day + 3)
-    eligible = sms & (ep.open_day[c["ep"]] + day + 3 <= cal.END)
+    paid3 = paid_within(res.episodes.plan[c["ep"]].astype(np.int64), sent, payments, 3)
+    eligible = sms & (sent + 3 * cal.DAY_US < (cal.END + 1) * cal.DAY_US)
     best = c["hour"] == effects.sms_best_hour
     other = eligible & ~best
     return {
@@ -121,7 +139,8 @@ def send_hour(res: EpisodeResult, effects: Effects) -> dict:
         "best_local_hour": effects.sms_best_hour if effects.sms_best_hour_log_odds else None,
         "log_odds_at_best_hour": effects.sms_best_hour_log_odds,
         "log_odds_at_neighbour_hours": effects.sms_best_hour_log_odds / 2,
-        "outcome": "case paid (cured) within 3 days of a delivered SMS",
+        "outcome": "a payment on the plan succeeded at or after the delivered SMS was sent, "
+                   "within 3 days",
         "sms_delivered": int(eligible.sum()),
         "observed_rate_best_hour": _ci(_rate(paid3, eligible & best)),
         "observed_rate_other_hours": _ci(_rate(paid3, other)),
@@ -149,8 +168,9 @@ def fatigue(res: EpisodeResult, effects: Effects) -> dict:
     return {
         "planted": effects.fatigue_log_odds != 0,
         "threshold_prev_7d": effects.fatigue_threshold_prev_7d,
-        "definition": "a contact with at least `threshold_prev_7d` earlier contacts of the case "
-                      "in the 7 days up to it (i.e. the 4th or later)",
+        "definition": "a contact with at least `threshold_prev_7d` contacts sent in the 7 days "
+                      "(168 hours) before it: the case's messages, calls and inbound contacts "
+                      "and the customer's reminders",
         "log_odds_conversion": effects.fatigue_log_odds,
         "complaint_rate_base": effects.complaint_rate_base,
         "complaint_rate_fatigued": effects.complaint_rate_fatigued,
