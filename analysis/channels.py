@@ -27,7 +27,6 @@ FUNNEL_STEPS = ("delivered", "opened", "clicked", "replied", "promised", "paid")
 # Steps nested in the one before (an open needs a delivery); promised and paid relate to sent.
 NESTED_STEPS = ("delivered", "opened", "clicked", "replied")
 MODEL_SAMPLE = 80_000        # contacts per channel used to fit a regression
-HOUR_SAMPLE = 500_000        # contacts per channel behind the best hour and its lift
 MIN_HOUR_SHARE = 0.01        # hours with fewer contacts than this share are not candidates
 MIN_CHANNEL_CONTACTS = 2_000
 DRAWS = 200
@@ -89,8 +88,7 @@ def funnel_conversion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
                 "ci_low", "ci_high", "step_rate"]].reset_index(drop=True)
 
 
-def _contacts_for_models(con: duckdb.DuckDBPyConnection, filters: Filters,
-                         sample: int = MODEL_SAMPLE) -> pd.DataFrame:
+def _contacts_for_models(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     needed = ["contact_id", "customer_id", "channel", "stage", "local_send_hour",
               "contacts_prev_7d",
               "days_past_due_at_send", "overdue_amount_at_send", "paid_within_n_days",
@@ -100,7 +98,7 @@ def _contacts_for_models(con: duckdb.DuckDBPyConnection, filters: Filters,
     total = con.execute(f"select count(*) from {find_table(con, 'fct_contacts')}").fetchone()[0]
     # A reproducible random sample by customer keeps every contact of a sampled customer, so
     # within-customer correlation stays visible to the cluster-robust errors.
-    share = min(1.0, 4 * sample / max(total, 1))
+    share = min(1.0, 4 * MODEL_SAMPLE / max(total, 1))
     sample = f"hash(customer_id || 'relance') % 10000 < {int(share * 10000)}" if share < 1 else None
     frame = read(con, "fct_contacts", [*needed, *extra], filters, "sent_at",
                  extra_where=" and ".join(filter(None, ["direction = 'outbound'", sample])))
@@ -158,9 +156,7 @@ def send_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.
     permutation test of the *maximum* smoothed lift (hours shuffled within stage), so choosing the
     best of many hours does not inflate significance; the best hour's interval from a bootstrap.
     """
-    # the best hour's lift is a difference of a few points between rates of ~20 %: it needs
-    # every contact the budget allows (cheap: residuals and counts); the regression a sample
-    contacts = _contacts_for_models(con, filters, HOUR_SAMPLE)
+    contacts = _contacts_for_models(con, filters)
     if "is_delivered" in contacts:
         contacts = contacts[contacts["is_delivered"].fillna(False).astype(bool)]
     effects, best = [], []
@@ -173,15 +169,12 @@ def send_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.
         if len(hours) < 3:
             continue
         frame = frame[frame["local_send_hour"].isin(hours)]
-        model_rows = frame
         if len(frame) > MODEL_SAMPLE:
-            model_rows = frame.sample(MODEL_SAMPLE, random_state=0)
-        result, x = _hour_model(model_rows, hours)
+            frame = frame.sample(MODEL_SAMPLE, random_state=0)
+        result, x = _hour_model(frame, hours)
         betas = np.vstack([np.asarray(result.params), coefficient_draws(result, DRAWS, rng)])
         rates = _standardised_rates(result, x, hours, betas)
         raw = frame.groupby("local_send_hour")["paid"].agg(["size", "sum"])
-        if len(frame) > HOUR_SAMPLE:
-            frame = frame.sample(HOUR_SAMPLE, random_state=0)
         best_row, prob_best = _best_hour(frame, hours, rng)
         for j, hour in enumerate(hours):
             effects.append({
