@@ -38,6 +38,8 @@ CONTROLS_CATEGORICAL = ["stage"]
 DIGITAL_CHANNELS = ("sms", "email", "push", "whatsapp", "chat", "social")
 DPD_EDGES = [-np.inf, 1, 3, 6, 10, 15, 30, 60, np.inf]
 FATIGUE_CONTROLS = ["stage", "channel", "dpd_bucket"]
+FATIGUE_RESPONSE_CONTROLS = ["stage", "channel", "dpd_day"]
+DPD_DAY_CAP = 60             # days past due beyond this share one level in the fatigue model
 CONTROLS_NUMERIC = ["log_dpd", "log_amount"]
 
 
@@ -94,7 +96,8 @@ def _contacts_for_models(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd
               "days_past_due_at_send", "overdue_amount_at_send", "paid_within_n_days",
               "direction", "sent_at"]
     require(con, "fct_contacts", needed)
-    extra = [c for c in ("merchant_id", "is_delivered") if c in columns(con, "fct_contacts")]
+    extra = [c for c in ("merchant_id", "is_delivered", "is_opened", "is_clicked", "is_replied")
+             if c in columns(con, "fct_contacts")]
     total = con.execute(f"select count(*) from {find_table(con, 'fct_contacts')}").fetchone()[0]
     # A reproducible random sample by customer keeps every contact of a sampled customer, so
     # within-customer correlation stays visible to the cluster-robust errors.
@@ -270,10 +273,30 @@ def _complaints(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd.Se
     return contacts["contact_id"].isin(set(flagged))
 
 
+def _response(contacts: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Which messages the customer saw, and which of those they responded to (clicked).
+
+    A click is the customer's own answer to *this* message, unlike a payment in the days after it,
+    which also counts scheduled retries and payday payments that the contact cadence ties to the
+    contact count. A click needs the message seen: an open where the channel tracks opens (some
+    delivered messages are opened with no click or reply), a delivery where it does not (an
+    "open" then only mirrors the click or reply). Conditioning on the open keeps open tracking
+    out of the response, so the fatigue odds ratio is that of the click itself.
+    """
+    clicked = contacts["is_clicked"].fillna(False).astype(bool)
+    replied = contacts["is_replied"].fillna(False).astype(bool)
+    opened = contacts["is_opened"].fillna(False).astype(bool)
+    bare_open = (opened & ~clicked & ~replied).groupby(contacts["channel"]).transform("any")
+    seen = ~bare_open | opened
+    return seen, clicked
+
+
 def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.DataFrame]:
     """Conversion and complaint rate by contacts in the past 7 days, and the fatigue threshold.
 
-    Over delivered digital messages (calls and letters excluded: fatigue is about messages).
+    Over delivered digital messages (calls and letters excluded: fatigue is about messages). The
+    table shows payment within N days and complaints per count; the threshold and its odds ratio
+    are measured on the response to the message (a click among messages seen, ``_response``).
     """
     contacts = _contacts_for_models(con, filters)
     contacts = contacts[contacts["channel"].isin(DIGITAL_CHANNELS)]
@@ -282,7 +305,7 @@ def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[st
     contacts = contacts.assign(
         dpd_bucket=pd.cut(contacts["days_past_due_at_send"].astype(float), DPD_EDGES,
                           right=False).astype(str),
-        log_contacts_prev=np.log1p(contacts["contacts_prev_7d"].astype(float)))
+        dpd_day=contacts["days_past_due_at_send"].clip(upper=DPD_DAY_CAP).astype(str))
     contacts["bucket"] = contacts["contacts_prev_7d"].clip(upper=FATIGUE_CAP).astype(int)
     complaint = _complaints(con, contacts)
     contacts["complaint"] = complaint.astype(int) if complaint is not None else np.nan
@@ -318,41 +341,46 @@ def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[st
         table["complaint_ci_low"], table["complaint_ci_high"] = wilson(table["complaints"],
                                                                        table["contacts"])
     table = table.reset_index().rename(columns={"bucket": "contacts_prev_7d"})
-    effect = _fatigue_threshold(contacts, buckets)
+    if not {"is_clicked", "is_opened", "is_replied"} <= set(contacts.columns):
+        raise MissingInput("fct_contacts has no click, open and reply flags to measure fatigue")
+    seen, clicked = _response(contacts)
+    effect = _fatigue_threshold(contacts[seen].assign(response=clicked[seen].astype(int)),
+                                buckets)
     return {"contact_fatigue": table, "fatigue_effect": pd.DataFrame([effect])}
 
 
 def _fatigue_threshold(contacts: pd.DataFrame, buckets: list[int]) -> dict:
     """Threshold k chosen on one half of customers (best step-model likelihood), OR on the other.
 
-    The model controls for stage, channel, days past due (in buckets, since the cadence makes the
-    contact count rise with days past due), amount, and a smooth trend in the contact count
-    (log(1 + count)): customers who keep not paying keep being contacted, so conversion falls
-    with the count even without fatigue; fatigue is a *step* beyond k on top of that trend.
+    Response (click) ~ step at k + stage + channel + days past due as categories + log amount.
+    The cadence ties the contact count to the day past due, and customers who keep not paying
+    keep being contacted, so each day past due (up to ``DPD_DAY_CAP``) gets its own level: the
+    step is then measured between messages sent on the same day of their cases, which differ in
+    count by the strategy, the channels the customer can receive, calls and the customer's other
+    contacts. Choosing k among the candidates by likelihood on one half and estimating on the
+    other keeps the odds ratio and its p-value free of the selection.
     """
     first = split_halves(contacts["customer_id"], seed=23)
     select, measure = contacts[first], contacts[~first]
-    base = design(select, FATIGUE_CONTROLS, ["log_amount", "log_contacts_prev"])
+    base = design(select, FATIGUE_RESPONSE_CONTROLS, ["log_amount"])
     best_k, best_ll = None, -np.inf
     for k in buckets[1:]:
         above = (select["bucket"] >= k).astype(float).to_numpy()
         if above.sum() < 100 or (1 - above).sum() < 100:
             continue
-        x = base.assign(above=above)
-        ll = logit(select["paid"], x).llf
+        ll = logit(select["response"], base.assign(above=above)).llf
         if ll > best_ll:
             best_k, best_ll = k, ll
     if best_k is None:
         raise MissingInput("not enough contacts above any fatigue threshold")
-    x = design(measure, FATIGUE_CONTROLS, ["log_amount", "log_contacts_prev"])
+    x = design(measure, FATIGUE_RESPONSE_CONTROLS, ["log_amount"])
     above = (measure["bucket"] >= best_k).astype(float).to_numpy()
     x["above"] = above
-    fit = logit(measure["paid"], x, groups=measure["customer_id"].to_numpy())
+    fit = logit(measure["response"], x, groups=measure["customer_id"].to_numpy())
     ratio, low, high, p = odds_ratio(fit, "above")
     rows = x[above == 1]
     p_above = expit(rows.to_numpy() @ np.asarray(fit.params))
-    rows0 = rows.assign(above=0.0)
-    p_below = expit(rows0.to_numpy() @ np.asarray(fit.params))
+    p_below = expit(rows.assign(above=0.0).to_numpy() @ np.asarray(fit.params))
     return {
         "threshold": int(best_k), "contacts_above": int((contacts["bucket"] >= best_k).sum()),
         "rate_above": float(p_above.mean()), "rate_below": float(p_below.mean()),

@@ -13,10 +13,17 @@ Method (general, no assumption about which paydays exist):
 3. The funding day is the day whose ±1-day neighbourhood holds the most posterior probability.
 4. Each first scheduled debit is classified by the days until the next funding day; to avoid
    circularity, a plan that produced observations is classified with the funding day inferred
-   from the customer's *other* plans (leave-one-out).
-5. A logistic regression of first-attempt failure on before/after with controls (plan type,
-   payment method, log amount, sequence), cluster-robust by customer, gives the odds ratio; the
-   counterfactual moves every "before" debit to just after the funding day.
+   from the customer's *other* plans (leave-one-out), so whether a debit is classified never
+   depends on its own outcome.
+5. The failure rate is modelled day by day: a logistic regression of first-attempt failure on
+   one indicator per day 0..14 before the funding day, with controls (plan type, payment method,
+   log amount, sequence), the reference being debits further away (just after the previous
+   funding day). No window is assumed: a day with no effect contributes zero on average. Each
+   debit's attributable excess is p(its day) - p(reference); the share of failures they explain
+   within the classified debits is carried over to the scope's failures (the classified debits
+   stand for the others). CIs from draws of the cluster-robust coefficients.
+6. For the odds ratio and its test, a misalignment window W (1..14 days) is chosen on one half of
+   the customers by the likelihood of a step model and tested on the other half.
 """
 
 from __future__ import annotations
@@ -30,10 +37,10 @@ from scipy import sparse
 
 from analysis.db import Filters, MissingInput, columns, require, where
 from analysis.recovery import months_between
-from analysis.stats import coefficient_draws, design, expit, logit, odds_ratio, wilson
+from analysis.stats import coefficient_draws, design, expit, logit, odds_ratio, split_halves, wilson
 
 MAX_SIGNAL_DAYS = 10      # retries longer after the previous attempt say little about the day
-BEFORE_WINDOW = 15        # a debit 1..15 days before the next funding day is "before" it
+HORIZON = 14              # days before the funding day examined one by one: half a month
 MODEL_SAMPLE = 400_000    # installments used to fit the regression (sampled by customer)
 DRAW_SAMPLE = 50_000      # before-debits used to propagate coefficient uncertainty
 DRAWS = 500
@@ -277,10 +284,9 @@ def debit_timing(
     data = data.merge(loo, on="plan_id", how="left")
     own_signal = data["plan_id"].isin(set(loo["plan_id"]))
     data["classify_day"] = np.where(own_signal, data["loo_funding_day"], data["funding_day"])
-    data = data.dropna(subset=["classify_day"])
+    data = data.dropna(subset=["classify_day"]).reset_index(drop=True)
     data["days_before_funding"] = days_before_funding(
         data["due_date"], data["classify_day"]).astype(int)
-    data["before"] = data["days_before_funding"].between(1, BEFORE_WINDOW).astype(int)
 
     curve = data.groupby("days_before_funding")["failed"].agg(installments="size", failed="sum")
     curve["failure_rate"] = curve["failed"] / curve["installments"]
@@ -292,19 +298,18 @@ def debit_timing(
         keep = data["customer_id"].drop_duplicates().sample(frac=MODEL_SAMPLE / len(data),
                                                            random_state=3)
         model_rows = data[data["customer_id"].isin(set(keep))]
-    x_fit = _timing_design(model_rows)
-    fit = logit(model_rows["failed"], x_fit, groups=model_rows["customer_id"].to_numpy())
-    ratio, low, high, p = odds_ratio(fit, "before")
+    window, (ratio, low, high, p) = _window_odds_ratio(model_rows)
+    data["before"] = data["days_before_funding"].between(1, window).astype(int)
 
-    before = data[data["before"] == 1].copy()
-    x_before = _timing_design(before, x_fit.columns)
+    x_fit = _day_design(model_rows)
+    fit = logit(model_rows["failed"], x_fit, groups=model_rows["customer_id"].to_numpy())
     beta = np.asarray(fit.params)
-    delta = _delta_p(x_before, beta)
-    before["delta"] = delta
+    data["delta"] = _delta_p(_day_design(data, x_fit.columns), beta)
     rng = np.random.default_rng(5)
     draws = coefficient_draws(fit, DRAWS, rng)
-    sub = before.sample(min(len(before), DRAW_SAMPLE), random_state=1)
-    x_sub = _timing_design(sub, x_fit.columns)
+    exposed = data[data["days_before_funding"] <= HORIZON]
+    sub = exposed.sample(min(len(exposed), DRAW_SAMPLE), random_state=1)
+    x_sub = _day_design(sub, x_fit.columns)
     sub_delta_draws = _delta_p(x_sub, draws)                     # rows x draws
     sub_point = _delta_p(x_sub, beta)
 
@@ -321,24 +326,26 @@ def debit_timing(
     everyone = np.ones(len(sub), dtype=bool)
     rows = []
     scopes: list[tuple[str, str | None, pd.DataFrame, np.ndarray, int]] = [
-        ("portfolio", None, before, everyone, total_failures)]
+        ("portfolio", None, data, everyone, total_failures)]
     failures_by_merchant = installments.groupby("merchant_id")["failed"].sum()
-    for merchant, group in before.groupby("merchant_id"):
-        if len(group) >= MIN_MERCHANT_BEFORE:
+    for merchant, group in data.groupby("merchant_id"):
+        if group["before"].sum() >= MIN_MERCHANT_BEFORE:
             scopes.append((str(merchant), str(merchant), group,
                            (sub["merchant_id"] == merchant).to_numpy(),
                            int(failures_by_merchant.get(merchant, 0))))
     for scope, merchant, group, mask, failures in scopes:
-        in_scope = data if merchant is None else data[data["merchant_id"] == merchant]
-        avoided = float(group["delta"].sum())
-        secured = float((group["delta"] * group["amount"]).sum())
+        # the classified debits stand for all of the scope's: scale by its failures
+        classified_failures = int(group["failed"].sum())
+        scale = failures / classified_failures if classified_failures else np.nan
+        avoided = float(group["delta"].sum()) * scale
+        secured = float((group["delta"] * group["amount"]).sum()) * scale
         f_low, f_high = scaled(avoided, mask, ones)
         a_low, a_high = scaled(secured, mask, amounts)
-        after = in_scope[in_scope["before"] == 0]
+        before, after = group[group["before"] == 1], group[group["before"] == 0]
         rows.append({
             "scope": scope, "merchant_id": merchant,
-            "installments_before": len(group), "installments_after": len(after),
-            "failure_rate_before": float(group["failed"].mean()),
+            "installments_before": len(before), "installments_after": len(after),
+            "failure_rate_before": float(before["failed"].mean()) if len(before) else np.nan,
             "failure_rate_after": float(after["failed"].mean()) if len(after) else np.nan,
             "odds_ratio": ratio, "ci_low": low, "ci_high": high, "p_value": p,
             "attributable_failures": avoided, "total_failures": failures,
@@ -349,7 +356,7 @@ def debit_timing(
             "failures_ci_low": f_low / months, "failures_ci_high": f_high / months,
             "amount_secured_month": secured / months,
             "amount_ci_low": a_low / months, "amount_ci_high": a_high / months,
-            "customers_to_move": int(group["customer_id"].nunique()),
+            "customers_to_move": int(before["customer_id"].nunique()),
         })
 
     per_customer = _customer_table(data, customers)
@@ -360,24 +367,58 @@ def debit_timing(
     }
 
 
-def _timing_design(frame: pd.DataFrame, columns_like: pd.Index | None = None) -> pd.DataFrame:
+def _controls(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.assign(log_amount=np.log1p(frame["amount"].astype(float)),
                          sequence_capped=frame["sequence"].clip(upper=4).astype(str))
-    x = design(frame, ["plan_type", "payment_method", "sequence_capped"], ["log_amount"])
-    x["before"] = frame["before"].astype(float).to_numpy()
-    if columns_like is not None:
-        x = x.reindex(columns=columns_like, fill_value=0.0)
-    return x
+    return design(frame, ["plan_type", "payment_method", "sequence_capped"], ["log_amount"])
+
+
+def _day_design(frame: pd.DataFrame, columns_like: pd.Index | None = None) -> pd.DataFrame:
+    """Controls plus one indicator per day 0..HORIZON before the funding day; debits further
+    from it (the days just after the funding day) are the reference. Days without debits get
+    no column, so the fit stays identified on a small portfolio."""
+    x = _controls(frame)
+    days = frame["days_before_funding"].to_numpy()
+    for day in range(HORIZON + 1):
+        x[f"day_{day}"] = (days == day).astype(float)
+    if columns_like is None:
+        empty = [c for c in x.columns if c.startswith("day_") and not x[c].any()]
+        return x.drop(columns=empty)
+    return x.reindex(columns=columns_like, fill_value=0.0)
+
+
+def _window_odds_ratio(rows: pd.DataFrame) -> tuple[int, tuple[float, float, float, float]]:
+    """The misalignment window, chosen by the data, and its odds ratio.
+
+    On one half of the customers, the window W (1..HORIZON days before the funding day) whose
+    step model (debits 1..W days before vs all others, with the controls) fits best; on the
+    other half, the odds ratio of that step, cluster-robust by customer. Choosing and testing
+    on different customers keeps the p-value honest (no winner's curse over the 14 windows).
+    """
+    half = split_halves(rows["customer_id"], seed=7)
+    choose, test = rows[half], rows[~half]
+    x_choose = _controls(choose)
+    days = choose["days_before_funding"].to_numpy()
+    best, best_fit = 1, -np.inf
+    for window in range(1, HORIZON + 1):
+        x = x_choose.assign(before=((days >= 1) & (days <= window)).astype(float))
+        fit = logit(choose["failed"], x)
+        if fit.llf > best_fit + 1e-9:
+            best, best_fit = window, fit.llf
+    x_test = _controls(test).assign(
+        before=test["days_before_funding"].between(1, best).astype(float).to_numpy())
+    fit = logit(test["failed"], x_test, groups=test["customer_id"].to_numpy())
+    return best, odds_ratio(fit, "before")
 
 
 def _delta_p(x: pd.DataFrame, betas: np.ndarray) -> np.ndarray:
-    """p(failure | debit before funding) - p(failure | debit after), per row (x draws)."""
+    """p(failure | debit where it is) - p(failure | debit just after the funding day), per row
+    (x draws): the day indicators switched off give the reference."""
     matrix = x.to_numpy(dtype=float)
-    col = list(x.columns).index("before")
-    with_before, without = matrix.copy(), matrix.copy()
-    with_before[:, col], without[:, col] = 1.0, 0.0
+    reference = matrix.copy()
+    reference[:, [i for i, c in enumerate(x.columns) if c.startswith("day_")]] = 0.0
     betas = np.atleast_2d(betas)
-    result = expit(with_before @ betas.T) - expit(without @ betas.T)
+    result = expit(matrix @ betas.T) - expit(reference @ betas.T)
     return result[:, 0] if betas.shape[0] == 1 else result
 
 

@@ -86,7 +86,7 @@ def _fatigue(effect: pd.DataFrame, months: float, value: float) -> list[dict]:
         lost = r.contacts_above / months * (r.rate_below - r.rate_above)
         rows.append({
             "cause_id": "contact_fatigue", "test_id": "contact_fatigue",
-            "title": f"Contacts after {r.threshold} others in 7 days convert less",
+            "title": f"Contacts after {r.threshold} others in 7 days get fewer responses",
             "category": "contact_policy", "scope": "portfolio", "merchant_id": None,
             "effect_metric": "odds_ratio", "effect_size": r.odds_ratio, "ci_low": r.ci_low,
             "ci_high": r.ci_high, "p_value": one_sided(r.p_value, r.odds_ratio < 1),
@@ -94,8 +94,8 @@ def _fatigue(effect: pd.DataFrame, months: float, value: float) -> list[dict]:
             "money_at_stake_month": lost * value, "money_ci_low": np.nan, "money_ci_high": np.nan,
             "recommended_action": (f"Cap contacts at {r.threshold} per customer in 7 days and "
                                    "spread the rest."),
-            "evidence": (f"Contacts sent after {r.threshold}+ contacts in the previous 7 days lead "
-                         f"to payment {r.rate_above:.1%} vs {r.rate_below:.1%} (odds ratio "
+            "evidence": (f"Messages seen after {r.threshold}+ contacts in the previous 7 days lead "
+                         f"to a click {r.rate_above:.1%} vs {r.rate_below:.1%} (odds ratio "
                          f"{r.odds_ratio:.2f}, 95% CI {r.ci_low:.2f}-{r.ci_high:.2f})."),
         })
     return rows

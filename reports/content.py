@@ -556,9 +556,9 @@ class ReportReader:
                     channel="all channels",
                     advice=(
                         f"Send at most {k} reminders in any 7 days: from the "
-                        f"{_ordinal(k + 1)} on, customers become less likely to pay"
+                        f"{_ordinal(k + 1)} on, customers become less likely to respond"
                     ),
-                    figure=f"odds of paying {fmt.ratio(_num(r['odds_ratio']))}",
+                    figure=f"odds of responding {fmt.ratio(_num(r['odds_ratio']))}",
                     interval=f"{fmt.ratio(_num(r['ci_low']))} to {fmt.ratio(_num(r['ci_high']))}",
                 ))
         return advice

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from simulator import timeline as cal
-from simulator.dunning import REASONS, SMS, TEAM_TYPE_OF, TEAM_TYPES
+from simulator.dunning import LETTER, OPEN_RATE, REASONS, SMS, TEAM_TYPE_OF, TEAM_TYPES
 from simulator.effects import Effects
 from simulator.episodes import EpisodeResult, counterfactual_cure
 from simulator.ids import make_ids
@@ -165,6 +165,9 @@ def fatigue(res: EpisodeResult, effects: Effects) -> dict:
         n_comp_f, n_comp_n = int(is_f.sum()), int((~is_f).sum())
     n_f, n_n = int((digital & fat & c["delivered"]).sum()), int(
         (digital & ~fat & c["delivered"]).sum())
+    # seen (letters have no click): opened where the channel tracks opens, else delivered (SMS)
+    seen = (digital & (c["channel"] != LETTER) & c["delivered"]
+            & (c["opened"] | ~np.isin(c["channel"], list(OPEN_RATE))))
     return {
         "planted": effects.fatigue_log_odds != 0,
         "threshold_prev_7d": effects.fatigue_threshold_prev_7d,
@@ -172,11 +175,16 @@ def fatigue(res: EpisodeResult, effects: Effects) -> dict:
                       "(168 hours) before it: the case's messages, calls and inbound contacts "
                       "and the customer's reminders",
         "log_odds_conversion": effects.fatigue_log_odds,
+        "outcomes": "the click on a message seen (opened where the channel tracks opens, "
+                    "delivered for SMS) and the payment the message prompts; a payment during "
+                    "a call",
         "complaint_rate_base": effects.complaint_rate_base,
         "complaint_rate_fatigued": effects.complaint_rate_fatigued,
         "observed_conversion_below": _ci(_rate(c["converted"], digital & ~fat & c["delivered"])),
         "observed_conversion_at_or_above": _ci(_rate(c["converted"],
                                                      digital & fat & c["delivered"])),
+        "observed_click_rate_below": _ci(_rate(c["clicked"], seen & ~fat)),
+        "observed_click_rate_at_or_above": _ci(_rate(c["clicked"], seen & fat)),
         "observed_complaint_rate_below": _ci(n_comp_n / n_n if n_n else None),
         "observed_complaint_rate_at_or_above": _ci(n_comp_f / n_f if n_f else None),
     }

@@ -64,7 +64,7 @@ with ui.section("Contact fatigue",
     if not effect.empty:
         row = effect.iloc[0]
         st.markdown(
-            f"From **{int(row['threshold'])}** contacts in 7 days, the odds of payment are "
+            f"From **{int(row['threshold'])}** contacts in 7 days, the odds of a click are "
             f"**x{row['odds_ratio']:.2f}** (95 % CI {row['ci_low']:.2f}-{row['ci_high']:.2f}, "
             f"p = {row['p_value']:.2g}) compared with fewer contacts; "
             f"{int(row['contacts_above']):,} contacts were sent at or above that count."

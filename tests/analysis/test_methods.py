@@ -11,7 +11,7 @@ import pytest
 from analysis import channels, debit_timing, experiments, merchants, recovery, scoring
 from analysis.db import NO_FILTERS, Filters
 from analysis.root_causes import rank_root_causes
-from analysis.stats import bh, ratio_ci, wilson
+from analysis.stats import bh, logit, ratio_ci, wilson
 from tests.analysis.handmade import warehouse
 
 
@@ -173,7 +173,10 @@ def test_contact_fatigue_table_and_threshold_by_hand():
                          "local_send_hour": 10, "contacts_prev_7d": prev,
                          "days_past_due_at_send": 5, "overdue_amount_at_send": 100.0,
                          "paid_within_n_days": i < rate * n, "direction": "outbound",
-                         "sent_at": pd.Timestamp("2026-01-01 10:00")})
+                         "sent_at": pd.Timestamp("2026-01-01 10:00"),
+                         # SMS tracks no bare opens: opened mirrors the click
+                         "is_delivered": True, "is_opened": i < rate * n,
+                         "is_clicked": i < rate * n, "is_replied": False})
     contacts = pd.DataFrame(rows)
     contacts["contact_id"] = [f"k{i}" for i in range(len(contacts))]
     out = channels.contact_fatigue(warehouse(fct_contacts=contacts), NO_FILTERS)
@@ -182,8 +185,21 @@ def test_contact_fatigue_table_and_threshold_by_hand():
     assert table.loc[3, "paid_rate"] == pytest.approx(0.15)
     effect = out["fatigue_effect"].iloc[0]
     assert effect["threshold"] == 3
-    # Odds ratio (0.15/0.85)/(0.30/0.70) = 0.4118.
+    # The response is the click on a delivered SMS: odds ratio (0.15/0.85)/(0.30/0.70) = 0.4118.
     assert effect["ci_low"] < 0.4118 < effect["ci_high"]
+
+
+def test_fatigue_response_counts_clicks_among_seen_messages():
+    """E-mail tracks opens (one is opened with no click), so only opened e-mails were seen;
+    SMS has no bare open, so every delivered SMS was seen."""
+    contacts = pd.DataFrame({
+        "channel": ["email", "email", "email", "sms", "sms"],
+        "is_opened": [True, True, False, True, False],
+        "is_clicked": [True, False, False, True, False],
+        "is_replied": [False, False, False, False, False]})
+    seen, clicked = channels._response(contacts)
+    assert list(seen) == [True, True, False, True, True]
+    assert list(clicked) == [True, False, False, True, False]
 
 
 def _attempt(aid, inst, cust, day, kind, status, reason=None):
@@ -454,3 +470,21 @@ def test_persist_replaces_the_schema_atomically(tmp_path, monkeypatch):
     tables = con.execute("select table_name from information_schema.tables "
                          "where table_schema = 'insights'").fetchall()
     assert tables == [("root_causes",)]                # stale tables dropped with the new run
+
+
+def test_day_by_day_attributable_failures_by_hand():
+    """Saturated model (one plan type, method, amount): each day's fitted rate is its observed
+    rate. 100 debits 3 days before funding, 30 failed; 300 debits 20 days before (just after
+    the previous funding day, the reference), 30 failed. Excess = 100 x (0.30 - 0.10) = 20."""
+    frame = pd.DataFrame({
+        "days_before_funding": [3] * 100 + [20] * 300,
+        "failed": [1] * 30 + [0] * 70 + [1] * 30 + [0] * 270,
+        "plan_type": "pay_in_4", "payment_method": "card", "sequence": 2, "amount": 100.0,
+        "customer_id": [f"c{i}" for i in range(400)]})
+    x = debit_timing._day_design(frame)
+    assert [c for c in x.columns if c.startswith("day_")] == ["day_3"]
+    fit = logit(frame["failed"], x)
+    delta = debit_timing._delta_p(x, np.asarray(fit.params))
+    assert delta[:100] == pytest.approx(np.full(100, 0.20), abs=1e-6)
+    assert delta[100:] == pytest.approx(np.zeros(300), abs=1e-9)
+    assert delta.sum() == pytest.approx(20.0, abs=1e-4)
