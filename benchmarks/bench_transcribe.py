@@ -25,18 +25,22 @@ from relance.contract import REASON_CODES
 from simulator.texts import call_script
 from speech import transcribe as tr
 from speech.synthesize import synthesize_call
+from speech.word_error import wer
 
 RECORDINGS = 20
 
 
-def synthesize(folder: Path) -> list[tr.Job]:
+def synthesize(folder: Path) -> tuple[list[tr.Job], dict[str, str]]:
+    """The recordings to transcribe and, by call id, the words spoken in each."""
     rng = np.random.default_rng(2024)
-    jobs = []
+    jobs, spoken = [], {}
     for i in range(RECORDINGS):
-        path = folder / f"call_{i:02d}.wav"
-        synthesize_call(call_script(REASON_CODES[i % len(REASON_CODES)], "en", rng), path)
-        jobs.append(tr.Job(f"call_{i:02d}", path, tr.file_sha256(path), "en"))
-    return jobs
+        path, call_id = folder / f"call_{i:02d}.wav", f"call_{i:02d}"
+        script = call_script(REASON_CODES[i % len(REASON_CODES)], "en", rng)
+        synthesize_call(script, path)
+        jobs.append(tr.Job(call_id, path, tr.file_sha256(path), "en"))
+        spoken[call_id] = " ".join(line for _, line in script)
+    return jobs, spoken
 
 
 def _cpu_seconds() -> float:
@@ -66,7 +70,7 @@ def with_processes(jobs: list[tr.Job], model: tr.ModelSpec) -> tuple[list[dict],
 def main() -> int:
     model = tr.resolve_model(None)
     with tempfile.TemporaryDirectory() as tmp:
-        jobs = synthesize(Path(tmp))
+        jobs, spoken = synthesize(Path(tmp))
         load_before = os.getloadavg()[0]
         rows, wall, cpu = with_threads(jobs, model)
         failed = [r for r in rows if r["status"] != "ok"]
@@ -84,6 +88,10 @@ def main() -> int:
     print(f"transcribe.rtf_x_if_cores_idle: {audio / cpu * (os.cpu_count() or 1):.1f} x")
     print(f"transcribe.load_average_at_start: {load_before:.1f}")
     print(f"transcribe.cores: {os.cpu_count()}")
+    # Before redaction: identity checks read digits aloud, which Whisper may write as numbers.
+    rates = [wer(spoken[r["call_id"]], r["text"]) for r in rows if r["status"] == "ok"]
+    print(f"transcribe.word_error_rate_mean: {np.mean(rates):.3f}")
+    print(f"transcribe.word_error_rate_max: {max(rates):.3f}")
     return 1 if failed else 0
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from speech import transcribe_dataset
-from tests.speech.test_transcribe import wer
+from speech.word_error import wer
 
 CLIP = Path("/work/shared/realdata/audio/stereo_diarization.wav")
 REFERENCE = Path("/work/shared/realdata/audio/stereo_diarization.txt")

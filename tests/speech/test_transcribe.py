@@ -5,35 +5,12 @@ from __future__ import annotations
 import json
 import re
 
-import jiwer
 import pandas as pd
 from typer.testing import CliRunner
 
 from relance.cli import app
 from speech.pipeline import transcribe_dataset
-
-_ORDINALS = {
-    "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
-    "6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
-    "11th": "eleventh", "12th": "twelfth", "13th": "thirteenth", "14th": "fourteenth",
-    "15th": "fifteenth", "16th": "sixteenth", "17th": "seventeenth", "18th": "eighteenth",
-    "19th": "nineteenth", "20th": "twentieth", "21st": "twenty first",
-    "22nd": "twenty second", "23rd": "twenty third", "24th": "twenty fourth",
-    "25th": "twenty fifth", "26th": "twenty sixth", "27th": "twenty seventh",
-    "28th": "twenty eighth",
-}
-
-
-def normalise(text: str) -> str:
-    """Lower case, ordinals as words, no punctuation: what WER should not count."""
-    text = text.lower().replace("-", " ")
-    text = re.sub(r"\b\d+(?:st|nd|rd|th)\b", lambda m: _ORDINALS.get(m.group(), m.group()), text)
-    text = re.sub(r"[^\w\s']", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    return jiwer.wer(normalise(reference), normalise(hypothesis))
+from speech.word_error import normalise, wer
 
 
 def test_every_listed_recording_has_one_row(speech_dataset, transcripts):
