@@ -41,6 +41,10 @@ FATIGUE_CONTROLS = ["stage", "channel", "dpd_bucket"]
 FATIGUE_RESPONSE_CONTROLS = ["stage", "channel", "dpd_day"]
 DPD_DAY_CAP = 60             # days past due beyond this share one level in the fatigue model
 CONTROLS_NUMERIC = ["log_dpd", "log_amount"]
+# The send-hour outcome: a payment the customer makes (any kind but the creditor's own automatic
+# debits) within the warehouse's attribution window (dbt var attribution_window_days, default 3).
+AUTOMATIC_KINDS = ("scheduled", "retry")
+RESPONSE_WINDOW_DAYS = 3
 
 
 def funnel_conversion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -151,17 +155,27 @@ def _smoothed_lift(hours: np.ndarray, paid: np.ndarray, weights: np.ndarray) -> 
 
 
 def send_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.DataFrame]:
-    """Effect of local send hour on payment within N days, and the best hour per channel.
+    """Effect of local send hour on the customer's payment in response, and the best hour.
 
+    The outcome is ``_customer_paid`` (a payment the customer makes within the attribution
+    window), not ``paid_within_n_days``: scheduled debits and retries run at the creditor's fixed
+    times whatever the send hour, so counting them credits an hour with the debits that happen
+    to fall inside its window (e.g. a notice sent early, right after a failed debit, has the next
+    retry in its window more often than one sent late).
     Per channel, over delivered outbound contacts: adjusted rates per hour (logit with stage, days
-    past due and amount); the best hour = the peak of the neighbour-smoothed rate; its lift =
-    rate at that hour minus the rate at all other hours, with a 95 % CI; its p-value from a
-    permutation test of the *maximum* smoothed lift (hours shuffled within stage), so choosing the
-    best of many hours does not inflate significance; the best hour's interval from a bootstrap.
+    past due and amount at the start of the send day, ``_overdue_at_start_of_day``); the best
+    hour = the peak of the neighbour-smoothed rate; its lift = rate at that hour minus the rate
+    at all other hours, with a 95 % CI; its p-value from a permutation test of the *maximum*
+    smoothed lift (hours shuffled within stage), so choosing the best of many hours does not
+    inflate significance; the best hour's interval from a bootstrap.
     """
     contacts = _contacts_for_models(con, filters)
     if "is_delivered" in contacts:
         contacts = contacts[contacts["is_delivered"].fillna(False).astype(bool)]
+    contacts = contacts.assign(paid=_customer_paid(con, contacts).astype(int))
+    dpd, amount = _overdue_at_start_of_day(con, contacts)
+    contacts["log_dpd"] = np.log1p(dpd.clip(lower=0))
+    contacts["log_amount"] = np.log1p(amount.clip(lower=0))
     effects, best = [], []
     rng = np.random.default_rng(7)
     for channel, frame in contacts.groupby("channel"):
@@ -190,6 +204,87 @@ def send_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.
             })
         best.append({"channel": channel, **best_row})
     return {"send_hour_effect": pd.DataFrame(effects), "best_send_hour": pd.DataFrame(best)}
+
+
+def _customer_paid(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd.Series:
+    """Whether a payment other than an automatic debit (``AUTOMATIC_KINDS``) succeeded at or after
+    each contact was sent and within ``RESPONSE_WINDOW_DAYS``: on the contact's plan, or on any plan
+    of its customer when the contact names none (the warehouse's attribution rule). Customer-
+    initiated, agent-assisted and agency payments are what a message can prompt."""
+    table = require(con, "fct_payment_attempts",
+                    ["plan_id", "customer_id", "attempted_at", "kind", "status"])
+    contact_table = require(con, "fct_contacts", ["contact_id", "plan_id", "customer_id",
+                                                  "sent_at"])
+    automatic = ", ".join(f"'{kind}'" for kind in AUTOMATIC_KINDS)
+    con.register("_send_hour_contacts", contacts[["contact_id"]])
+    try:
+        paid = con.execute(
+            f"""
+            with c as (
+                select k.contact_id, k.plan_id, k.customer_id, k.sent_at from {contact_table} k
+                semi join _send_hour_contacts s on s.contact_id = k.contact_id
+            ), p as (
+                select plan_id, customer_id, attempted_at from {table}
+                where status = 'succeeded' and kind not in ({automatic})
+            )
+            select c.contact_id from c join p on p.plan_id = c.plan_id
+             and p.attempted_at >= c.sent_at
+             and p.attempted_at <= c.sent_at + interval {RESPONSE_WINDOW_DAYS} day
+            union
+            select c.contact_id from c join p on p.customer_id = c.customer_id
+             and p.attempted_at >= c.sent_at
+             and p.attempted_at <= c.sent_at + interval {RESPONSE_WINDOW_DAYS} day
+            where c.plan_id is null
+            """
+        ).df()["contact_id"]
+    finally:
+        con.unregister("_send_hour_contacts")
+    return contacts["contact_id"].isin(set(paid))
+
+
+def _overdue_at_start_of_day(
+    con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame
+) -> tuple[pd.Series, pd.Series]:
+    """Days past due and amount overdue on each contact's plan at the start of its send day.
+
+    ``fct_contacts`` gives the state at the *end* of the send day, which a payment the contact
+    prompts that same evening has already cleared: as a control it would explain the hour's
+    effect away. Here each overdue installment counts with its first spell overlapping the send
+    day (``int_installment_overdue_spells``), whatever is paid that day. Without that table (a
+    warehouse built otherwise) the end-of-day values are kept.
+    """
+    spells = find_table(con, "int_installment_overdue_spells")
+    end_of_day = (contacts["days_past_due_at_send"].astype(float),
+                  contacts["overdue_amount_at_send"].astype(float))
+    needed = {"installment_id", "plan_id", "due_date", "valid_from", "valid_to",
+              "outstanding_amount"}
+    if spells is None or not needed <= columns(con, "int_installment_overdue_spells"):
+        return end_of_day
+    table = require(con, "fct_contacts", ["contact_id", "plan_id", "sent_at"])
+    con.register("_send_hour_contacts", contacts[["contact_id"]])
+    try:
+        state = con.execute(
+            f"""
+            with c as (
+                select k.contact_id, k.plan_id, cast(k.sent_at as date) as day from {table} k
+                semi join _send_hour_contacts s on s.contact_id = k.contact_id
+            ), overlapping as (
+                select c.contact_id, c.day, s.due_date, s.outstanding_amount,
+                       row_number() over (partition by c.contact_id, s.installment_id
+                                          order by s.valid_from) as spell
+                from c join {spells} s on s.plan_id = c.plan_id and s.valid_from <= c.day
+                 and (s.valid_to is null or s.valid_to >= c.day)
+            )
+            select contact_id, max(date_diff('day', due_date, day)) as dpd,
+                   sum(outstanding_amount) as amount
+            from overlapping where spell = 1 group by contact_id
+            """
+        ).df().set_index("contact_id")
+    finally:
+        con.unregister("_send_hour_contacts")
+    ids = contacts["contact_id"]
+    return (ids.map(state["dpd"]).fillna(0).astype(float).set_axis(contacts.index),
+            ids.map(state["amount"]).fillna(0).astype(float).set_axis(contacts.index))
 
 
 def _best_hour(

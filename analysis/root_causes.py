@@ -64,7 +64,7 @@ def _send_hour(best: pd.DataFrame, monthly: dict[str, float]) -> list[dict]:
             "cause_id": f"send_hour:{r.channel}", "test_id": f"send_hour:{r.channel}",
             "title": f"{r.channel.upper()} converts best when sent at {r.best_hour}:00 local time",
             "category": "channel_timing", "scope": "portfolio", "merchant_id": None,
-            "effect_metric": "uplift_in_paid_within_n_days",
+            "effect_metric": "uplift_in_customer_payment_within_3_days",
             "effect_size": r.uplift_abs, "ci_low": r.uplift_ci_low, "ci_high": r.uplift_ci_high,
             "p_value": one_sided(r.p_value, r.odds_ratio > 1),
             "customers_affected": np.nan,
@@ -72,7 +72,8 @@ def _send_hour(best: pd.DataFrame, monthly: dict[str, float]) -> list[dict]:
             "money_ci_low": moved * r.uplift_ci_low * value,
             "money_ci_high": moved * r.uplift_ci_high * value,
             "recommended_action": f"Schedule {r.channel} reminders at {r.best_hour}:00 local time.",
-            "evidence": (f"Payment within the attribution window {r.rate_best:.1%} at "
+            "evidence": (f"Customer payment (not a scheduled debit or retry) within 3 days "
+                         f"{r.rate_best:.1%} at "
                          f"{r.best_hour}:00 vs {r.rate_other:.1%} at other hours (odds ratio "
                          f"{r.odds_ratio:.2f}, 95% CI {r.or_ci_low:.2f}-{r.or_ci_high:.2f}; hour "
                          f"chosen on half the customers, measured on the other half)."),

@@ -249,7 +249,7 @@ class Assembler:
         # successful payments by plan and time, for the truth
         ok = ~cols["failed"]
         self.payments = {"plan": pf.inst_plan[cols["inst"][ok]].astype(np.int64),
-                         "at": cols["at"][ok]}
+                         "at": cols["at"][ok], "kind": cols["kind"][ok]}
         return in_blocks(n, lambda s: pa.table({
             "attempt_id": make_ids("A", np.arange(s.start, s.stop), 10),
             "installment_id": make_ids("I", cols["inst"][s], 10),

@@ -15,6 +15,7 @@ from simulator.episodes import EpisodeResult, counterfactual_cure
 from simulator.ids import make_ids
 from simulator.portfolio import CARD_EXPIRED, DISPUTED, IF, Portfolio
 from simulator.rand import HashUniform
+from simulator.tables import ATTEMPT_KINDS
 
 SCHEDULE_NAMES = cal.PAY_SCHEDULES
 
@@ -129,7 +130,12 @@ def send_hour(res: EpisodeResult, effects: Effects, sent: np.ndarray,
     successful payment attempts (plan, UTC time) as written to the tables."""
     c = res.outcome.contacts
     sms = (c["channel"] == SMS) & c["delivered"] if c else np.array([], bool)
-    paid3 = paid_within(res.episodes.plan[c["ep"]].astype(np.int64), sent, payments, 3)
+    plan = res.episodes.plan[c["ep"]].astype(np.int64)
+    paid3 = paid_within(plan, sent, payments, 3)
+    # the same outcome counting only payments the customer makes (not a scheduled debit or retry)
+    own = ~np.isin(payments["kind"], [ATTEMPT_KINDS.index("scheduled"),
+                                      ATTEMPT_KINDS.index("retry")])
+    customer3 = paid_within(plan, sent, {k: v[own] for k, v in payments.items()}, 3)
     eligible = sms & (sent + 3 * cal.DAY_US < (cal.END + 1) * cal.DAY_US)
     best = c["hour"] == effects.sms_best_hour
     other = eligible & ~best
@@ -145,6 +151,12 @@ def send_hour(res: EpisodeResult, effects: Effects, sent: np.ndarray,
         "observed_rate_best_hour": _ci(_rate(paid3, eligible & best)),
         "observed_rate_other_hours": _ci(_rate(paid3, other)),
         "observed_lift": _ci((_rate(paid3, eligible & best) or 0) - (_rate(paid3, other) or 0)),
+        "customer_outcome": "the same, counting only payments the customer makes (customer-"
+                            "initiated, agent-assisted, agency): not scheduled debits or retries",
+        "observed_customer_rate_best_hour": _ci(_rate(customer3, eligible & best)),
+        "observed_customer_rate_other_hours": _ci(_rate(customer3, other)),
+        "observed_customer_lift": _ci((_rate(customer3, eligible & best) or 0)
+                                      - (_rate(customer3, other) or 0)),
         "expected_contact_caused_lift": _ci(float(np.mean(
             c["p_pay_best"][other] - c["p_pay"][other])) if other.any() else None),
     }

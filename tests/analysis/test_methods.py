@@ -128,7 +128,7 @@ def test_funnel_conversion_wilson_and_step_rates_by_hand():
 
 
 def _contacts(rates_by_hour: dict[int, float], per_hour: int) -> pd.DataFrame:
-    """One contact per customer; exactly round(rate·n) of each hour's contacts paid."""
+    """One contact per customer and plan; exactly round(rate·n) of each hour's contacts paid."""
     rows = []
     for hour, rate in rates_by_hour.items():
         paid = np.zeros(per_hour, dtype=bool)
@@ -136,7 +136,8 @@ def _contacts(rates_by_hour: dict[int, float], per_hour: int) -> pd.DataFrame:
         np.random.default_rng(hour).shuffle(paid)
         for i in range(per_hour):
             prev = 0
-            rows.append({"customer_id": f"u{hour}-{i}", "channel": "sms", "stage": "reminder",
+            rows.append({"customer_id": f"u{hour}-{i}", "plan_id": f"p{hour}-{i}",
+                         "channel": "sms", "stage": "reminder",
                          "local_send_hour": hour, "contacts_prev_7d": prev,
                          "days_past_due_at_send": 5, "overdue_amount_at_send": 100.0,
                          "paid_within_n_days": bool(paid[i]), "direction": "outbound",
@@ -146,10 +147,22 @@ def _contacts(rates_by_hour: dict[int, float], per_hour: int) -> pd.DataFrame:
     return frame
 
 
+def _attempts(contacts: pd.DataFrame, kind: str, hours_after: float = 1.0,
+              status: str = "succeeded") -> pd.DataFrame:
+    """One payment attempt on each contact's plan, ``hours_after`` its sending."""
+    return pd.DataFrame({
+        "plan_id": contacts["plan_id"].to_numpy(),
+        "customer_id": contacts["customer_id"].to_numpy(),
+        "attempted_at": contacts["sent_at"].to_numpy() + pd.Timedelta(hours=hours_after),
+        "kind": kind, "status": status})
+
+
 def test_best_send_hour_recovers_the_hour_and_its_odds_ratio():
     rates = {h: 0.10 for h in range(9, 21)}
     rates[18] = 0.30
-    con = warehouse(fct_contacts=_contacts(rates, per_hour=600))
+    contacts = _contacts(rates, per_hour=600)
+    payments = _attempts(contacts[contacts["paid_within_n_days"]], "customer_initiated")
+    con = warehouse(fct_contacts=contacts, fct_payment_attempts=payments)
     out = channels.send_hour(con, NO_FILTERS)
     best = out["best_send_hour"].iloc[0]
     assert best["best_hour"] == 18
@@ -161,6 +174,91 @@ def test_best_send_hour_recovers_the_hour_and_its_odds_ratio():
     # One stage, one dpd, one amount: the adjusted rate equals the raw rate.
     assert effect.loc[18, "adjusted_rate"] == pytest.approx(0.30, abs=1e-3)
     assert effect.loc[9, "adjusted_rate"] == pytest.approx(0.10, abs=1e-3)
+
+
+def test_send_hour_counts_the_customers_payments_not_debits_after_early_contacts():
+    """Every hour has 10 % of its contacts answered by a customer payment. A retry that succeeds
+    two hours after the send follows half the 9 o'clock contacts (notices sent right after a
+    failed debit get the next retry in their window), and a scheduled debit a quarter of the
+    10 o'clock ones: the warehouse's "paid within N days" is then 0.10 + 0.5·0.9 = 0.55 at 9 and
+    0.10 + 0.25·0.9 = 0.325 at 10, against 0.10 elsewhere. None of it is the send hour's doing."""
+    contacts = _contacts({h: 0.10 for h in range(9, 21)}, per_hour=600)
+    answered = contacts["paid_within_n_days"].to_numpy()
+    # the n-th unanswered contact of its hour: 540 each
+    rank = pd.Series(~answered).groupby(contacts["local_send_hour"]).cumsum().to_numpy()
+    retried = (contacts["local_send_hour"] == 9).to_numpy() & ~answered & (rank <= 270)
+    debited = (contacts["local_send_hour"] == 10).to_numpy() & ~answered & (rank <= 135)
+    contacts["paid_within_n_days"] = answered | retried | debited
+    assert contacts.groupby("local_send_hour")["paid_within_n_days"].mean()[[9, 10, 11]].tolist() \
+        == pytest.approx([0.55, 0.325, 0.10])
+    payments = pd.concat([
+        _attempts(contacts[answered], "customer_initiated"),
+        _attempts(contacts[retried], "retry", hours_after=2),
+        _attempts(contacts[debited], "scheduled", hours_after=2),
+        # a customer payment that failed, and one after the 3-day window: neither counts
+        _attempts(contacts[(contacts["local_send_hour"] == 9).to_numpy() & ~answered],
+                  "customer_initiated", status="failed"),
+        _attempts(contacts[(contacts["local_send_hour"] == 10).to_numpy() & ~answered],
+                  "customer_initiated", hours_after=80)])
+    out = channels.send_hour(warehouse(fct_contacts=contacts, fct_payment_attempts=payments),
+                             NO_FILTERS)
+    effect = out["send_hour_effect"].set_index("local_send_hour")
+    assert effect.loc[9, "paid"] == 60 and effect.loc[10, "paid"] == 60     # 10 % of 600
+    assert effect["adjusted_rate"].to_numpy() == pytest.approx(0.10, abs=1e-3)
+    best = out["best_send_hour"].iloc[0]
+    # Every hour's rate is 0.10: no lift, and nearly every shuffle has a larger maximum.
+    assert best["uplift_abs"] == pytest.approx(0.0, abs=1e-9)
+    assert best["p_value"] > 0.9
+
+
+def test_customer_payment_within_the_window_by_hand():
+    sent = pd.Timestamp("2026-01-10 18:00")
+    contacts = pd.DataFrame({
+        "contact_id": [f"k{i}" for i in range(1, 9)],
+        "plan_id": ["p1", "p2", "p3", "p4", "p5", "p6", None, "p8"],
+        "customer_id": [f"u{i}" for i in range(1, 9)], "sent_at": sent})
+    hour = pd.Timedelta(hours=1)
+    payments = pd.DataFrame([
+        ("p1", "u1", sent + 2 * hour, "customer_initiated", "succeeded"),  # k1: yes
+        ("p2", "u2", sent + hour, "retry", "succeeded"),                   # k2: an automatic retry
+        ("p3", "u3", sent + hour, "scheduled", "succeeded"),               # k3: a scheduled debit
+        ("p4", "u4", sent + 73 * hour, "customer_initiated", "succeeded"),  # k4: after 3 days
+        ("p5", "u5", sent - hour, "customer_initiated", "succeeded"),      # k5: before the send
+        ("p6", "u6", sent + hour, "customer_initiated", "failed"),         # k6: failed
+        ("p70", "u7", sent + hour, "agent_assisted", "succeeded"),         # k7: no plan named, any
+        ("p80", "u8", sent + hour, "agency", "succeeded"),                 # k8: another plan
+    ], columns=["plan_id", "customer_id", "attempted_at", "kind", "status"])
+    con = warehouse(fct_contacts=contacts, fct_payment_attempts=payments)
+    paid = channels._customer_paid(con, contacts)
+    assert paid.tolist() == [True, False, False, False, False, False, True, False]
+
+
+def test_overdue_state_at_the_start_of_the_send_day_by_hand():
+    """The warehouse's state at send is end-of-day: k1's plan, paid in full the evening after the
+    message, shows 0 days past due and 0 overdue; at the start of that day it was 5 and 100."""
+    contacts = pd.DataFrame({
+        "contact_id": ["k1", "k2", "k3", "k4"], "plan_id": ["p1", "p2", "p3", "p4"],
+        "sent_at": pd.Timestamp("2026-01-10 18:00"),
+        "days_past_due_at_send": [0, 9, 0, 0], "overdue_amount_at_send": [0.0, 80.0, 0.0, 0.0]})
+    d = date
+    spells = pd.DataFrame([
+        # installment, plan, due, valid_from, valid_to (exclusive), outstanding
+        ("i1", "p1", d(2026, 1, 5), d(2026, 1, 6), d(2026, 1, 10), 100.0),   # paid on the 10th
+        ("i2", "p2", d(2026, 1, 1), d(2026, 1, 2), d(2026, 1, 10), 80.0),    # 50 paid on the 10th
+        ("i2", "p2", d(2026, 1, 1), d(2026, 1, 10), None, 30.0),
+        ("i3", "p2", d(2026, 1, 8), d(2026, 1, 9), None, 50.0),
+        ("i4", "p3", d(2026, 1, 1), d(2026, 1, 2), d(2026, 1, 9), 70.0),     # paid the day before
+        ("i5", "p4", d(2026, 1, 10), d(2026, 1, 11), None, 60.0),            # overdue the next day
+    ], columns=["installment_id", "plan_id", "due_date", "valid_from", "valid_to",
+                "outstanding_amount"])
+    con = warehouse(fct_contacts=contacts, int_installment_overdue_spells=spells)
+    dpd, amount = channels._overdue_at_start_of_day(con, contacts)
+    # k2: i2 at its first spell of the day (80, 9 days) plus i3 (50, 2 days) → 130 and 9.
+    assert dpd.tolist() == [5, 9, 0, 0]
+    assert amount.tolist() == [100.0, 130.0, 0.0, 0.0]
+    # Without the spells table the warehouse's end-of-day values are kept.
+    plain = channels._overdue_at_start_of_day(warehouse(fct_contacts=contacts), contacts)
+    assert plain[0].tolist() == [0, 9, 0, 0]
 
 
 def test_contact_fatigue_table_and_threshold_by_hand():
