@@ -52,20 +52,25 @@ def _cases(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
                count(*) over (partition by c.customer_id order by c.opened_date, c.case_id
                               rows between unbounded preceding and 1 preceding) as earlier_cases
         from {table} c left join opening o using (case_id) {clause}
+        order by c.case_id
         """,
         params,
     ).df()
 
 
-def _features(cases: pd.DataFrame) -> pd.DataFrame:
+def _features(cases: pd.DataFrame, categories: dict[str, pd.Index]) -> pd.DataFrame:
+    """Model inputs. A categorical is passed as its position in the sorted ``categories`` (the
+    order the model's encoder would sort the text in), so encoding is a number lookup, not a
+    string lookup per row; a value outside ``categories`` is missing."""
     x = pd.DataFrame({
         "log_amount": np.log1p(cases["overdue_amount"].astype(float)),
         "installments_overdue": cases["installments_overdue"].fillna(1).astype(float),
         "earlier_cases": cases["earlier_cases"].fillna(0).astype(float),
         "sequence": cases["sequence"].fillna(1).astype(float),
     })
-    for column in CATEGORICAL:
-        x[column] = cases[column].fillna("(missing)").astype("category")
+    for column, cats in categories.items():
+        codes = pd.Categorical(cases[column].fillna("(missing)"), categories=cats).codes
+        x[column] = pd.Categorical.from_codes(codes, categories=np.arange(len(cats)))
     return x[[*NUMERIC, *CATEGORICAL]]
 
 
@@ -82,22 +87,17 @@ def propensity(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd
         train = train.groupby("cured_within_30d", group_keys=False).sample(
             frac=TRAIN_SAMPLE / len(train), random_state=0)
     categories = {c: pd.Categorical(cases[c].fillna("(missing)")).categories for c in CATEGORICAL}
-
-    def features(frame: pd.DataFrame) -> pd.DataFrame:
-        x = _features(frame)
-        for column, cats in categories.items():
-            x[column] = pd.Categorical(frame[column].fillna("(missing)"), categories=cats)
-        return x
-
     model = CalibratedClassifierCV(
         HistGradientBoostingClassifier(max_iter=60, learning_rate=0.15, max_leaf_nodes=15,
                                        categorical_features="from_dtype", random_state=0),
         method="isotonic", cv=3)
     y_train = train["cured_within_30d"].astype(int).to_numpy()
     y_valid = valid["cured_within_30d"].astype(int).to_numpy()
-    model.fit(features(train), y_train)
-    p_train = model.predict_proba(features(train))[:, 1]
-    p_valid = model.predict_proba(features(valid))[:, 1]
+    model.fit(_features(train, categories), y_train)
+    # Every case is scored once; the training and validation cases are rows of that score.
+    score = model.predict_proba(_features(cases, categories))[:, 1]
+    p_train = score[cases.index.get_indexer(train.index)]
+    p_valid = score[cases.index.get_indexer(valid.index)]
     clipped = np.clip(p_valid, 1e-4, 1 - 1e-4)
     slope_fit = sm.GLM(y_valid, sm.add_constant(np.log(clipped / (1 - clipped))),
                        family=sm.families.Binomial()).fit()
@@ -120,7 +120,7 @@ def propensity(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd
     calibration["ci_low"], calibration["ci_high"] = wilson(
         calibration["observed_rate"] * calibration["n"], calibration["n"])
     calibration.insert(0, "window", "validation")
-    cases["score"] = model.predict_proba(features(cases))[:, 1]
+    cases["score"] = score
     return {"propensity_model": metrics, "propensity_calibration": calibration,
             "_scored_cases": cases}
 
@@ -168,28 +168,41 @@ ACTIONS = {
 
 
 def _next_best_action(con: duckdb.DuckDBPyConnection, cases: pd.DataFrame) -> pd.DataFrame:
-    """Per segment: the channel and hour with the best observed paid-within-N rate."""
+    """Per segment: the channel and hour with the best observed paid-within-N rate.
+
+    Contacts are counted per segment, channel and hour in DuckDB; only those counts reach
+    pandas (the contacts themselves never do).
+    """
     table = require(con, "fct_contacts", ["case_id", "channel", "local_send_hour",
                                           "paid_within_n_days", "direction"])
-    contacts = con.execute(
-        f"""select case_id, channel, local_send_hour, cast(paid_within_n_days as integer) as paid
-            from {table} where case_id is not null and direction = 'outbound'""").df()
-    contacts = contacts.merge(cases[["case_id", "segment", "capacity", "willingness"]],
-                              on="case_id")
+    con.register("_nba_cases", cases[["case_id", "segment", "capacity", "willingness"]])
+    try:
+        counts = con.execute(
+            f"""select s.segment, s.capacity, s.willingness, c.channel, c.local_send_hour,
+                       count(*) as size, sum(cast(c.paid_within_n_days as integer)) as paid,
+                       count(c.paid_within_n_days) as known
+                from {table} c join _nba_cases s on s.case_id = c.case_id
+                where c.case_id is not null and c.direction = 'outbound'
+                group by all""").df()
+    finally:
+        con.unregister("_nba_cases")
+    counts["paid"] = counts["paid"].fillna(0).astype(float)
     rows = []
-    for (segment, capacity, willingness), group in contacts.groupby(
+    for (segment, capacity, willingness), group in counts.groupby(
             ["segment", "capacity", "willingness"]):
-        by_channel = group.groupby("channel")["paid"].agg(["size", "sum"])
+        by_channel = group.groupby("channel")[["size", "paid"]].sum().rename(
+            columns={"paid": "sum"})
         by_channel = by_channel[by_channel["size"] >= MIN_NBA_CONTACTS]
         if by_channel.empty:
             continue
         rates = by_channel["sum"] / by_channel["size"]
         channel = rates.idxmax()
         low, high = wilson([by_channel.loc[channel, "sum"]], [by_channel.loc[channel, "size"]])
-        by_hour = group[group["channel"] == channel].groupby("local_send_hour")["paid"].agg(
-            ["size", "mean"])
+        by_hour = group[group["channel"] == channel].groupby("local_send_hour")[
+            ["size", "paid", "known"]].sum()
         by_hour = by_hour[by_hour["size"] >= 30]
-        hour = int(by_hour["mean"].idxmax()) if len(by_hour) else None
+        mean = by_hour["paid"] / by_hour["known"].where(by_hour["known"] > 0)
+        hour = int(mean.idxmax()) if mean.notna().any() else None
         runner_up = rates.drop(channel).max() if len(rates) > 1 else np.nan
         rows.append({
             "segment": segment, "action": ACTIONS[(capacity, willingness)], "channel": channel,
