@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from analysis import channels, debit_timing, experiments, merchants, recovery, scoring
 from analysis.db import NO_FILTERS, Filters, MissingInput, as_of_date, find_table
@@ -26,6 +27,8 @@ from analysis.recovery import months_between
 from analysis.root_causes import rank_root_causes
 
 SCHEMA = "insights"
+DUCKDB_THREADS = 2
+MODEL_THREADS = 1   # numpy/scipy BLAS and scikit-learn OpenMP threads while analyses run
 Step = Callable[["Context"], dict[str, pd.DataFrame]]
 
 
@@ -194,25 +197,29 @@ def run_all(
     run_id = str(uuid.uuid4())
     con = _connect(warehouse)
     try:
-        con.execute("set threads to 2")
+        con.execute(f"set threads to {DUCKDB_THREADS}")
         ctx = Context(con=con, filters=filters, as_of=as_of_date(con))
         results = []
-        for name, step in STEPS:
-            t0 = time.perf_counter()
-            try:
-                produced = step(ctx)
-                ctx.tables.update({k: v for k, v in produced.items() if v is not None})
-                rows = sum(len(v) for v in produced.values() if v is not None)
-                results.append(AnalysisResult(name, "ok", rows, time.perf_counter() - t0))
-            except MissingInput as missing:
-                results.append(AnalysisResult(name, "skipped", 0, time.perf_counter() - t0,
-                                              str(missing)))
-            except Exception as error:  # one failing analysis must not lose the others
-                message = f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}"
-                results.append(AnalysisResult(name, "failed", 0, time.perf_counter() - t0,
-                                              message))
-            if on_step is not None:
-                on_step(name)
+        # One BLAS / OpenMP thread for the models: their matrices are small (samples of at most
+        # a few hundred thousand rows, tens of columns), and spinning worker threads lose far
+        # more than they gain when DuckDB or another process holds the other core.
+        with threadpool_limits(limits=MODEL_THREADS):
+            for name, step in STEPS:
+                t0 = time.perf_counter()
+                try:
+                    produced = step(ctx)
+                    ctx.tables.update({k: v for k, v in produced.items() if v is not None})
+                    rows = sum(len(v) for v in produced.values() if v is not None)
+                    results.append(AnalysisResult(name, "ok", rows, time.perf_counter() - t0))
+                except MissingInput as missing:
+                    results.append(AnalysisResult(name, "skipped", 0, time.perf_counter() - t0,
+                                                  str(missing)))
+                except Exception as error:  # one failing analysis must not lose the others
+                    message = f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}"
+                    results.append(AnalysisResult(name, "failed", 0, time.perf_counter() - t0,
+                                                  message))
+                if on_step is not None:
+                    on_step(name)
         seconds = time.perf_counter() - started
         metadata_row = pd.DataFrame([{
             "run_id": run_id, "run_at": datetime.now(UTC).replace(tzinfo=None),
