@@ -89,6 +89,7 @@ def funding_signals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
           and ((kind = 'retry' and previous_reason = 'insufficient_funds'
                 and datediff('day', previous_day, day) between 1 and {MAX_SIGNAL_DAYS})
                or (kind not in ('retry', 'scheduled') and status = 'succeeded'))
+        order by customer_id, installment_id, day, kind, success, gap
         """,
         params,
     ).df()
@@ -257,15 +258,49 @@ def recommended_debit_day(funding_day: np.ndarray) -> np.ndarray:
     return np.where(following > 28, 1, following)
 
 
-def _installments(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def _classified_installments(
+    con: duckdb.DuckDBPyConnection, filters: Filters, customers: pd.DataFrame, loo: pd.DataFrame
+) -> tuple[pd.DataFrame, int, float, pd.Series]:
+    """First scheduled debits that can be classified against a funding day, and the totals.
+
+    Returns (data, failed first attempts, months spanned, failed first attempts per merchant).
+    ``data`` holds the debits of customers with a funding day, each with its ``classify_day``:
+    the leave-one-out funding day when its plan produced signals, else the customer's. The join
+    and the totals run in DuckDB, so only classified debits reach pandas, in the mart's order.
+    """
     needed = ["installment_id", "plan_id", "customer_id", "merchant_id", "plan_type",
-              "payment_method",
-              "sequence", "due_date", "amount", "first_attempt_status"]
+              "payment_method", "sequence", "due_date", "amount", "first_attempt_status"]
     table = require(con, "fct_installments", needed)
-    clause, params = where(filters, columns(con, "fct_installments"), "due_date")
-    extra = "first_attempt_status is not null"
+    clause, params = where(filters, columns(con, "fct_installments"), "due_date", "i")
+    extra = "i.first_attempt_status is not null"
     clause = f"{clause} and {extra}" if clause else f"where {extra}"
-    return con.execute(f"select {', '.join(needed)} from {table} {clause}", params).df()
+    totals = con.execute(
+        f"""select i.merchant_id, count(*) filter (where i.first_attempt_status = 'failed')
+                   as failed, min(i.due_date) as first_due, max(i.due_date) as last_due
+            from {table} i {clause} group by i.merchant_id""", params).df()
+    if totals.empty:
+        raise MissingInput("no first scheduled debit with an outcome")
+    months = months_between(pd.to_datetime(totals["first_due"]).min().date(),
+                            pd.to_datetime(totals["last_due"]).max().date())
+    by_merchant = totals.dropna(subset=["merchant_id"]).set_index("merchant_id")["failed"]
+    con.register("_funding_days", customers[["customer_id", "funding_day"]])
+    con.register("_loo_funding_days", loo[["plan_id", "loo_funding_day"]])
+    try:
+        data = con.execute(
+            f"""select i.installment_id, i.plan_id, i.customer_id, i.merchant_id, i.plan_type,
+                       i.payment_method, i.sequence, i.due_date, i.amount,
+                       cast(i.first_attempt_status = 'failed' as integer) as failed,
+                       case when l.plan_id is not null then l.loo_funding_day
+                            else f.funding_day end as classify_day
+                from {table} i
+                join _funding_days f on f.customer_id = i.customer_id
+                left join _loo_funding_days l on l.plan_id = i.plan_id
+                {clause} and classify_day is not null
+                order by i.rowid""", params).df()
+    finally:
+        con.unregister("_funding_days")
+        con.unregister("_loo_funding_days")
+    return data, int(totals["failed"].sum()), months, by_merchant
 
 
 def debit_timing(
@@ -275,16 +310,8 @@ def debit_timing(
     customers, loo = infer_funding_days(funding_signals(con, filters))
     if len(customers) < 20:
         raise MissingInput(f"only {len(customers)} customers with a funding signal")
-    installments = _installments(con, filters)
-    installments["failed"] = (installments["first_attempt_status"] == "failed").astype(int)
-    total_failures = int(installments["failed"].sum())
-    months = months_between(pd.to_datetime(installments["due_date"]).min().date(),
-                            pd.to_datetime(installments["due_date"]).max().date())
-    data = installments.merge(customers[["customer_id", "funding_day"]], on="customer_id")
-    data = data.merge(loo, on="plan_id", how="left")
-    own_signal = data["plan_id"].isin(set(loo["plan_id"]))
-    data["classify_day"] = np.where(own_signal, data["loo_funding_day"], data["funding_day"])
-    data = data.dropna(subset=["classify_day"]).reset_index(drop=True)
+    data, total_failures, months, failures_by_merchant = _classified_installments(
+        con, filters, customers, loo)
     data["days_before_funding"] = days_before_funding(
         data["due_date"], data["classify_day"]).astype(int)
 
@@ -327,7 +354,6 @@ def debit_timing(
     rows = []
     scopes: list[tuple[str, str | None, pd.DataFrame, np.ndarray, int]] = [
         ("portfolio", None, data, everyone, total_failures)]
-    failures_by_merchant = installments.groupby("merchant_id")["failed"].sum()
     for merchant, group in data.groupby("merchant_id"):
         if group["before"].sum() >= MIN_MERCHANT_BEFORE:
             scopes.append((str(merchant), str(merchant), group,
