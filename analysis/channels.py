@@ -18,6 +18,7 @@ from analysis.stats import (
     design,
     expit,
     logit,
+    logit_llf,
     odds_ratio,
     split_halves,
     wilson,
@@ -463,7 +464,7 @@ def _fatigue_threshold(contacts: pd.DataFrame, buckets: list[int]) -> dict:
         above = (select["bucket"] >= k).astype(float).to_numpy()
         if above.sum() < 100 or (1 - above).sum() < 100:
             continue
-        ll = logit(select["response"], base.assign(above=above)).llf
+        ll = logit_llf(select["response"], base.assign(above=above))
         if ll > best_ll:
             best_k, best_ll = k, ll
     if best_k is None:

@@ -37,7 +37,16 @@ from scipy import sparse
 
 from analysis.db import Filters, MissingInput, columns, require, where
 from analysis.recovery import months_between
-from analysis.stats import coefficient_draws, design, expit, logit, odds_ratio, split_halves, wilson
+from analysis.stats import (
+    coefficient_draws,
+    design,
+    expit,
+    logit,
+    logit_llf,
+    odds_ratio,
+    split_halves,
+    wilson,
+)
 
 MAX_SIGNAL_DAYS = 10      # retries longer after the previous attempt say little about the day
 HORIZON = 14              # days before the funding day examined one by one: half a month
@@ -428,9 +437,9 @@ def _window_odds_ratio(rows: pd.DataFrame) -> tuple[int, tuple[float, float, flo
     best, best_fit = 1, -np.inf
     for window in range(1, HORIZON + 1):
         x = x_choose.assign(before=((days >= 1) & (days <= window)).astype(float))
-        fit = logit(choose["failed"], x)
-        if fit.llf > best_fit + 1e-9:
-            best, best_fit = window, fit.llf
+        llf = logit_llf(choose["failed"], x)
+        if llf > best_fit + 1e-9:
+            best, best_fit = window, llf
     x_test = _controls(test).assign(
         before=test["days_before_funding"].between(1, best).astype(float).to_numpy())
     fit = logit(test["failed"], x_test, groups=test["customer_id"].to_numpy())

@@ -90,6 +90,31 @@ def logit(y: np.ndarray | pd.Series, x: pd.DataFrame, groups: np.ndarray | None 
     return model.fit()
 
 
+def logit_llf(y: np.ndarray | pd.Series, x: pd.DataFrame, max_iter: int = 50) -> float:
+    """Maximised log-likelihood of a logit, for choosing between models (no standard errors).
+
+    Newton-Raphson on the normal equations X'WX (p x p, solved by pseudo-inverse so a redundant
+    column is harmless): the same maximum as ``logit(y, x).llf``, several times faster on many
+    rows, since statsmodels' IRLS solves an n x p least-squares problem at every step. Falls back
+    to statsmodels when Newton does not converge.
+    """
+    matrix = np.asarray(x, dtype=float)
+    target = np.asarray(y, dtype=float)
+    beta = np.zeros(matrix.shape[1])
+    for _ in range(max_iter):
+        eta = matrix @ beta
+        p = expit(eta)
+        hessian = (matrix * (p * (1 - p))[:, None]).T @ matrix
+        step = np.linalg.pinv(hessian, hermitian=True) @ (matrix.T @ (target - p))
+        beta = beta + step
+        if not np.all(np.isfinite(beta)):
+            break
+        if np.max(np.abs(step)) < 1e-10:
+            eta = matrix @ beta
+            return float(np.sum(target * eta - np.logaddexp(0.0, eta)))
+    return float(logit(target, x).llf)
+
+
 def odds_ratio(result, term: str) -> tuple[float, float, float, float]:
     """Odds ratio, 95 % CI and p-value for one coefficient of a fitted logit."""
     beta = float(result.params[term])
