@@ -136,8 +136,12 @@ def days_since_funding(days: pd.Series, weekend_rule: bool = False) -> np.ndarra
 
 
 def _posterior(score: np.ndarray) -> np.ndarray:
-    shifted = np.exp(score - score.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    """Row-wise softmax of log scores, computed in place (``score`` is overwritten): the
+    same numbers without allocating three customers x hypotheses temporaries per EM step."""
+    score -= score.max(axis=1, keepdims=True)
+    np.exp(score, out=score)
+    score /= score.sum(axis=1, keepdims=True)
+    return score
 
 
 def _by_day(probability: np.ndarray) -> np.ndarray:
@@ -216,12 +220,18 @@ def infer_funding_days(signals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
     if rescued.empty:
         return (pd.DataFrame(columns=["customer_id", "funding_day", "signals", "support"]),
                 pd.DataFrame(columns=["plan_id", "loo_funding_day"]))
-    signals = signals[signals["customer_id"].isin(set(rescued["customer_id"]))]
+    rescued_customer = (signals["success"].astype(bool)
+                        .groupby(signals["customer_id"], sort=False, dropna=False)
+                        .transform("any"))
+    signals = signals[rescued_customer.to_numpy(dtype=bool)]
     signals = signals.assign(gap=signals["gap"].where(signals["kind"] == "retry", 0).fillna(0)
                              .astype(int), success=signals["success"].astype(bool))
     keys = ["day", "kind", "success", "gap"]
-    type_codes, types = pd.factorize(pd.MultiIndex.from_frame(signals[keys]))
-    model = _FundingModel(types.to_frame(index=False, name=keys))
+    # observation types numbered in order of first appearance (as pd.factorize would), without
+    # building a tuple per row
+    type_codes = signals.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    types = signals[keys].drop_duplicates().reset_index(drop=True)
+    model = _FundingModel(types)
     customer_codes, customers = pd.factorize(signals["customer_id"])
     counts = sparse.csr_matrix((np.ones(len(signals)), (customer_codes, type_codes)),
                                shape=(len(customers), len(types)))
@@ -230,7 +240,7 @@ def infer_funding_days(signals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
         model.update(np.asarray(counts.T @ posterior))
     log_likelihood = model.log_likelihood()
     score = counts @ log_likelihood
-    by_day = _by_day(_posterior(score))
+    by_day = _by_day(_posterior(score.copy()))
     funding = _mode_day(by_day)
     support = np.take_along_axis(_neighbourhood(by_day), funding[:, None] - 1, axis=1)[:, 0]
     rescues = rescued.groupby("customer_id")["day"].nunique()  # one signal per rescue day
@@ -296,8 +306,8 @@ def _classified_installments(
     con.register("_loo_funding_days", loo[["plan_id", "loo_funding_day"]])
     try:
         data = con.execute(
-            f"""select i.installment_id, i.plan_id, i.customer_id, i.merchant_id, i.plan_type,
-                       i.payment_method, i.sequence, i.due_date, i.amount,
+            f"""select i.customer_id, i.merchant_id, i.plan_type, i.payment_method, i.sequence,
+                       i.due_date, i.amount,
                        cast(i.first_attempt_status = 'failed' as integer) as failed,
                        case when l.plan_id is not null then l.loo_funding_day
                             else f.funding_day end as classify_day
