@@ -460,10 +460,11 @@ def _delta_p(x: pd.DataFrame, betas: np.ndarray) -> np.ndarray:
     """p(failure | debit where it is) - p(failure | debit just after the funding day), per row
     (x draws): the day indicators switched off give the reference."""
     matrix = x.to_numpy(dtype=float)
-    reference = matrix.copy()
-    reference[:, [i for i, c in enumerate(x.columns) if c.startswith("day_")]] = 0.0
+    days = [i for i, c in enumerate(x.columns) if c.startswith("day_")]
     betas = np.atleast_2d(betas)
-    result = expit(matrix @ betas.T) - expit(reference @ betas.T)
+    linear = matrix @ betas.T
+    # the reference's linear predictor: the day terms taken out (no second design matrix)
+    result = expit(linear) - expit(linear - matrix[:, days] @ betas[:, days].T)
     return result[:, 0] if betas.shape[0] == 1 else result
 
 

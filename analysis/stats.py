@@ -81,38 +81,53 @@ def design(
     return matrix[keep]
 
 
-def logit(y: np.ndarray | pd.Series, x: pd.DataFrame, groups: np.ndarray | None = None):
-    """Binomial GLM (logit link); cluster-robust by ``groups`` when given, else model-based SEs."""
-    model = sm.GLM(np.asarray(y, dtype=float), x, family=sm.families.Binomial())
-    if groups is not None:
-        codes = pd.factorize(pd.Series(groups))[0]
-        return model.fit(cov_type="cluster", cov_kwds={"groups": codes})
-    return model.fit()
-
-
-def logit_llf(y: np.ndarray | pd.Series, x: pd.DataFrame, max_iter: int = 50) -> float:
-    """Maximised log-likelihood of a logit, for choosing between models (no standard errors).
-
-    Newton-Raphson on the normal equations X'WX (p x p, solved by pseudo-inverse so a redundant
-    column is harmless): the same maximum as ``logit(y, x).llf``, several times faster on many
-    rows, since statsmodels' IRLS solves an n x p least-squares problem at every step. Falls back
-    to statsmodels when Newton does not converge.
-    """
-    matrix = np.asarray(x, dtype=float)
-    target = np.asarray(y, dtype=float)
+def _newton_logit(matrix: np.ndarray, target: np.ndarray, max_iter: int = 50) -> np.ndarray | None:
+    """Maximum-likelihood logit coefficients by Newton-Raphson on the normal equations X'WX
+    (p x p, solved by pseudo-inverse so a redundant column is harmless); None when Newton does
+    not converge (e.g. separation), so the caller falls back to statsmodels' own start."""
     beta = np.zeros(matrix.shape[1])
     for _ in range(max_iter):
-        eta = matrix @ beta
-        p = expit(eta)
+        p = expit(matrix @ beta)
         hessian = (matrix * (p * (1 - p))[:, None]).T @ matrix
         step = np.linalg.pinv(hessian, hermitian=True) @ (matrix.T @ (target - p))
         beta = beta + step
         if not np.all(np.isfinite(beta)):
-            break
+            return None
         if np.max(np.abs(step)) < 1e-10:
-            eta = matrix @ beta
-            return float(np.sum(target * eta - np.logaddexp(0.0, eta)))
-    return float(logit(target, x).llf)
+            return beta
+    return None
+
+
+def logit(y: np.ndarray | pd.Series, x: pd.DataFrame, groups: np.ndarray | None = None):
+    """Binomial GLM (logit link); cluster-robust by ``groups`` when given, else model-based SEs.
+
+    statsmodels' IRLS starts from the maximum found by Newton-Raphson on X'WX (cheap: p x p
+    systems), so it converges in one step instead of solving an n x p least-squares problem
+    five or six times; the estimate, its covariance and the result object are statsmodels'.
+    """
+    target = np.asarray(y, dtype=float)
+    model = sm.GLM(target, x, family=sm.families.Binomial())
+    start = _newton_logit(np.asarray(x, dtype=float), target)
+    options = {} if start is None else {"start_params": start}
+    if groups is not None:
+        codes = pd.factorize(pd.Series(groups))[0]
+        return model.fit(cov_type="cluster", cov_kwds={"groups": codes}, **options)
+    return model.fit(**options)
+
+
+def logit_llf(y: np.ndarray | pd.Series, x: pd.DataFrame) -> float:
+    """Maximised log-likelihood of a logit, for choosing between models (no standard errors).
+
+    The same maximum as ``logit(y, x).llf`` from the Newton-Raphson coefficients alone, without
+    building a statsmodels result; statsmodels when Newton does not converge.
+    """
+    matrix = np.asarray(x, dtype=float)
+    target = np.asarray(y, dtype=float)
+    beta = _newton_logit(matrix, target)
+    if beta is None:
+        return float(logit(target, x).llf)
+    eta = matrix @ beta
+    return float(np.sum(target * eta - np.logaddexp(0.0, eta)))
 
 
 def odds_ratio(result, term: str) -> tuple[float, float, float, float]:
