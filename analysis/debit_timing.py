@@ -308,7 +308,7 @@ def _classified_installments(
         data = con.execute(
             f"""select i.customer_id, i.merchant_id, i.plan_type, i.payment_method, i.sequence,
                        i.due_date, i.amount,
-                       cast(i.first_attempt_status = 'failed' as integer) as failed,
+                       cast(i.first_attempt_status = 'failed' as bigint) as failed,
                        case when l.plan_id is not null then l.loo_funding_day
                             else f.funding_day end as classify_day
                 from {table} i
