@@ -5,7 +5,8 @@
 3. The same compiled SQL (every model, seed and test dbt ran, in the order it finished them)
    replayed directly in DuckDB with the profile's settings, in another child process.
 Prints `build.seconds`, `build.peak_rss_mib`, `build.raw_sql_seconds`, `build.dbt_overhead_ratio`
-(goal <= 1.3). Usage: bench_build.py [--customers N]
+(goal <= 1.3). Usage: bench_build.py [--customers N] [--data DIR] [--warehouse FILE]
+[--keep-artifacts DIR] [--no-raw-sql]
 """
 
 from __future__ import annotations
@@ -102,16 +103,25 @@ def child_raw_sql(artifacts: str, database: str, built: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--data", type=Path, help="an existing dataset (default: the size's)")
+    parser.add_argument("--warehouse", type=Path, help="where to build (default: the size's)")
+    parser.add_argument("--keep-artifacts", type=Path,
+                        help="keep dbt's target directory (run_results.json, compiled SQL) here")
+    parser.add_argument("--no-raw-sql", action="store_true",
+                        help="only the build, without replaying its SQL in plain DuckDB")
     args = parser.parse_args()
-    data = _dataset(args.customers)
-    warehouse = BENCH / f"warehouse_{_size_label(args.customers)}.duckdb"
-    artifacts = BENCH / f"dbt_target_{args.customers}"
+    data = args.data.resolve() if args.data else _dataset(args.customers)
+    default_warehouse = BENCH / f"warehouse_{_size_label(args.customers)}.duckdb"
+    warehouse = (args.warehouse or default_warehouse).resolve()
+    artifacts = (args.keep_artifacts or BENCH / f"dbt_target_{args.customers}").resolve()
     built, peak = _child(["build", str(data), str(warehouse), str(artifacts)])
     print(f"build.customers: {args.customers}")
     print(f"build.raw_rows: {built['raw_rows']}")
     print(f"build.seconds: {built['seconds']:.1f} s")
     print(f"build.dbt_seconds: {built['dbt_seconds']:.1f} s")
     print(f"build.peak_rss_mib: {peak:.0f} MiB")
+    if args.no_raw_sql:
+        return
     raw_db = BENCH / f"raw_sql_{args.customers}.duckdb"
     replay, raw_peak = _child(["raw-sql", str(artifacts), str(raw_db), str(warehouse)])
     print(f"build.raw_sql_seconds: {replay['seconds']:.1f} s")
@@ -119,7 +129,8 @@ def main() -> None:
     print(f"build.dbt_overhead_ratio: {built['dbt_seconds'] / replay['seconds']:.2f}")
     print(f"build.total_overhead_ratio: {built['seconds'] / replay['seconds']:.2f}")
     raw_db.unlink(missing_ok=True)
-    shutil.rmtree(artifacts, ignore_errors=True)
+    if not args.keep_artifacts:
+        shutil.rmtree(artifacts, ignore_errors=True)
 
 
 if __name__ == "__main__":
