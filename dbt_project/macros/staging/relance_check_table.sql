@@ -37,7 +37,7 @@
     {%- if name | lower in present -%}
       {%- set stored = present[name | lower] -%}
       {%- set column_sql = adapter.quote(stored[0]) -%}
-      {%- set pair = relance_typed_expressions(column_sql, logical_type, relance_is_text_type(stored[1])) -%}
+      {%- set pair = relance_typed_expressions(column_sql, logical_type, relance_is_text_type(stored[1]), stored[1]) -%}
     {%- else -%}
       {%- set pair = ('cast(null as ' ~ text ~ ')', 'cast(null as ' ~ relance_warehouse_type(logical_type) ~ ')') -%}
     {%- endif -%}
