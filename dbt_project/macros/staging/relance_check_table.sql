@@ -110,12 +110,27 @@ judged as (
 
 ),
 
-{#- Duplicates among rows with no problem of their own: only keys seen twice are examined. -#}
+{#- Duplicates among rows with no problem of their own: only keys seen twice are examined. Keys
+    seen twice among all rows are found first, on the bare key, so the row checks are evaluated
+    again only for the rows sharing such a key (none, in a clean file). -#}
+candidate_keys as (
+
+    select {{ pk | join(', ') }}
+    from typed
+    group by {{ pk | join(', ') }}
+    having count(*) > 1
+
+),
+
 repeated_keys as (
 
     select {{ pk | join(', ') }}
     from judged
     where row_problem is null
+      and exists (
+            select 1 from candidate_keys
+            where {% for k in pk %}candidate_keys.{{ k }} = judged.{{ k }}{{ " and " if not loop.last }}{% endfor %}
+      )
     group by {{ pk | join(', ') }}
     having count(*) > 1
 
