@@ -74,7 +74,7 @@ def child_raw_sql(artifacts: str, database: str, built: str) -> dict:
     catalog = next(n["database"] for n in nodes.values() if n["resource_type"] == "model")
     Path(database).unlink(missing_ok=True)
     con = duckdb.connect()
-    memory = os.environ.get("RELANCE_DUCKDB_MEMORY_LIMIT", "4GB")
+    memory = os.environ.get("RELANCE_DUCKDB_MEMORY_LIMIT", "5GB")
     con.execute(f"set TimeZone = 'UTC'; set memory_limit = '{memory}'; set threads = 2; "
                 "set preserve_insertion_order = false")
     con.execute(f"attach '{built}' as dbt_built (read_only)")
