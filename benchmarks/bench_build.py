@@ -5,7 +5,8 @@
 3. The same compiled SQL (every model, seed and test dbt ran, in the order it finished them)
    replayed directly in DuckDB with the profile's settings, in another child process.
 Prints `build.seconds`, `build.peak_rss_mib`, `build.raw_sql_seconds`, `build.dbt_overhead_ratio`
-(goal <= 1.3). Usage: bench_build.py [--customers N]
+(goal <= 1.3). Usage: bench_build.py [--customers N] [--data DIR] [--warehouse FILE]
+[--keep-artifacts DIR] [--no-raw-sql]
 """
 
 from __future__ import annotations
@@ -23,14 +24,19 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "data" / "bench"
 
 
-def _child(args: list[str]) -> tuple[dict, float]:
-    """Run this script in a child mode; return its JSON answer and peak RSS (MiB)."""
+def _child(args: list[str]) -> tuple[dict, float, float]:
+    """Run this script in a child mode; return its JSON answer, peak RSS (MiB) and CPU seconds.
+
+    CPU seconds (user + system) say how much work was done even when other jobs share the cores
+    and stretch the wall-clock time.
+    """
     child = subprocess.Popen([sys.executable, __file__, *args], cwd=ROOT, stdout=subprocess.PIPE)
     out = child.stdout.read() if child.stdout else b""
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"child {args[0]} failed")
-    return json.loads(out.decode().strip().splitlines()[-1]), usage.ru_maxrss / 1024
+    answer = json.loads(out.decode().strip().splitlines()[-1])
+    return answer, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def _size_label(customers: int) -> str:
@@ -73,7 +79,7 @@ def child_raw_sql(artifacts: str, database: str, built: str) -> dict:
     catalog = next(n["database"] for n in nodes.values() if n["resource_type"] == "model")
     Path(database).unlink(missing_ok=True)
     con = duckdb.connect()
-    memory = os.environ.get("RELANCE_DUCKDB_MEMORY_LIMIT", "4GB")
+    memory = os.environ.get("RELANCE_DUCKDB_MEMORY_LIMIT", "5GB")
     con.execute(f"set TimeZone = 'UTC'; set memory_limit = '{memory}'; set threads = 2; "
                 "set preserve_insertion_order = false")
     con.execute(f"attach '{built}' as dbt_built (read_only)")
@@ -102,24 +108,39 @@ def child_raw_sql(artifacts: str, database: str, built: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--data", type=Path, help="an existing dataset (default: the size's)")
+    parser.add_argument("--warehouse", type=Path, help="where to build (default: the size's)")
+    parser.add_argument("--keep-artifacts", type=Path,
+                        help="keep dbt's target directory (run_results.json, compiled SQL) here")
+    parser.add_argument("--no-raw-sql", action="store_true",
+                        help="only the build, without replaying its SQL in plain DuckDB")
     args = parser.parse_args()
-    data = _dataset(args.customers)
-    warehouse = BENCH / f"warehouse_{_size_label(args.customers)}.duckdb"
-    artifacts = BENCH / f"dbt_target_{args.customers}"
-    built, peak = _child(["build", str(data), str(warehouse), str(artifacts)])
+    data = args.data.resolve() if args.data else _dataset(args.customers)
+    default_warehouse = BENCH / f"warehouse_{_size_label(args.customers)}.duckdb"
+    warehouse = (args.warehouse or default_warehouse).resolve()
+    artifacts = (args.keep_artifacts or BENCH / f"dbt_target_{args.customers}").resolve()
+    load = os.getloadavg()[0]
+    built, peak, cpu = _child(["build", str(data), str(warehouse), str(artifacts)])
     print(f"build.customers: {args.customers}")
     print(f"build.raw_rows: {built['raw_rows']}")
     print(f"build.seconds: {built['seconds']:.1f} s")
     print(f"build.dbt_seconds: {built['dbt_seconds']:.1f} s")
     print(f"build.peak_rss_mib: {peak:.0f} MiB")
+    print(f"build.cpu_seconds: {cpu:.1f} s")
+    print(f"build.load_before: {load:.2f} (1-minute load average; 2 cores)")
+    if args.no_raw_sql:
+        return
     raw_db = BENCH / f"raw_sql_{args.customers}.duckdb"
-    replay, raw_peak = _child(["raw-sql", str(artifacts), str(raw_db), str(warehouse)])
+    replay, raw_peak, raw_cpu = _child(["raw-sql", str(artifacts), str(raw_db), str(warehouse)])
     print(f"build.raw_sql_seconds: {replay['seconds']:.1f} s")
     print(f"build.raw_sql_peak_rss_mib: {raw_peak:.0f} MiB")
+    print(f"build.raw_sql_cpu_seconds: {raw_cpu:.1f} s")
+    print(f"build.load_after: {os.getloadavg()[0]:.2f}")
     print(f"build.dbt_overhead_ratio: {built['dbt_seconds'] / replay['seconds']:.2f}")
     print(f"build.total_overhead_ratio: {built['seconds'] / replay['seconds']:.2f}")
     raw_db.unlink(missing_ok=True)
-    shutil.rmtree(artifacts, ignore_errors=True)
+    if not args.keep_artifacts:
+        shutil.rmtree(artifacts, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@
     {%- if name | lower in present -%}
       {%- set stored = present[name | lower] -%}
       {%- set column_sql = adapter.quote(stored[0]) -%}
-      {%- set pair = relance_typed_expressions(column_sql, logical_type, relance_is_text_type(stored[1])) -%}
+      {%- set pair = relance_typed_expressions(column_sql, logical_type, relance_is_text_type(stored[1]), stored[1]) -%}
     {%- else -%}
       {%- set pair = ('cast(null as ' ~ text ~ ')', 'cast(null as ' ~ relance_warehouse_type(logical_type) ~ ')') -%}
     {%- endif -%}
@@ -110,12 +110,27 @@ judged as (
 
 ),
 
-{#- Duplicates among rows with no problem of their own: only keys seen twice are examined. -#}
+{#- Duplicates among rows with no problem of their own: only keys seen twice are examined. Keys
+    seen twice among all rows are found first, on the bare key, so the row checks are evaluated
+    again only for the rows sharing such a key (none, in a clean file). -#}
+candidate_keys as (
+
+    select {{ pk | join(', ') }}
+    from typed
+    group by {{ pk | join(', ') }}
+    having count(*) > 1
+
+),
+
 repeated_keys as (
 
     select {{ pk | join(', ') }}
     from judged
     where row_problem is null
+      and exists (
+            select 1 from candidate_keys
+            where {% for k in pk %}candidate_keys.{{ k }} = judged.{{ k }}{{ " and " if not loop.last }}{% endfor %}
+      )
     group by {{ pk | join(', ') }}
     having count(*) > 1
 

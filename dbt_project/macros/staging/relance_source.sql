@@ -79,7 +79,7 @@ select
     {%- set logical_type = meta.get('type', 'text') %}
     {%- if name | lower in present %}
       {%- set stored = present[name | lower] %}
-    {{ relance_typed_expressions(adapter.quote(stored[0]), logical_type, relance_is_text_type(stored[1]))[1] }} as {{ adapter.quote(name) }}
+    {{ relance_typed_expressions(adapter.quote(stored[0]), logical_type, relance_is_text_type(stored[1]), stored[1])[1] }} as {{ adapter.quote(name) }}
     {%- else %}
     cast(null as {{ relance_warehouse_type(logical_type) }}) as {{ adapter.quote(name) }}
     {%- endif %}{{ "," if not loop.last }}

@@ -69,12 +69,41 @@
 
 
 {#
+  A column the file already stores as a timestamp (not text), as a naive UTC timestamp; none when
+  its type needs the general parse above. Parquet files usually hold instants (TIMESTAMP WITH
+  TIME ZONE): their UTC value is read off directly, without a round trip through the time zone
+  library, which costs several times more on millions of rows and gives the same value.
+#}
+{% macro relance_stored_timestamp(expr, source_type) -%}
+  {{ return(adapter.dispatch('relance_stored_timestamp')(expr, source_type)) }}
+{%- endmacro %}
+
+{% macro default__relance_stored_timestamp(expr, source_type) -%}
+  {{ return(none) }}
+{%- endmacro %}
+
+{% macro duckdb__relance_stored_timestamp(expr, source_type) -%}
+  {%- set t = (source_type or '') | upper -%}
+  {%- if t in ('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ') -%}
+    {{ return('make_timestamp(epoch_us(' ~ expr ~ '))') }}
+  {%- elif t in ('TIMESTAMP', 'TIMESTAMP WITHOUT TIME ZONE', 'DATETIME') -%}
+    {{ return(expr) }}
+  {%- elif t in ('TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'DATE') -%}
+    {{ return('cast(' ~ expr ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
+  {%- else -%}
+    {{ return(none) }}
+  {%- endif -%}
+{%- endmacro %}
+
+
+{#
   (cleaned, typed) SQL expressions for one raw column.
   cleaned: the raw value with blanks as null, still in its source type (null means "missing");
   typed: the value in its warehouse type (null when missing or unparseable).
-  `source_is_text` says whether the file stores the column as text.
+  `source_is_text` says whether the file stores the column as text; `source_type` is the type it
+  is stored as, when known.
 #}
-{% macro relance_typed_expressions(column_sql, logical_type, source_is_text) -%}
+{% macro relance_typed_expressions(column_sql, logical_type, source_is_text, source_type=none) -%}
   {%- set text = dbt.type_string() -%}
   {%- if source_is_text -%}
     {%- set cleaned = relance_clean_text(column_sql) -%}
@@ -88,7 +117,8 @@
   {%- elif logical_type == 'enum' -%}
     {%- set typed = 'lower(' ~ cleaned ~ ')' -%}
   {%- elif logical_type == 'timestamp' -%}
-    {%- set typed = relance_parse_timestamp(cleaned) -%}
+    {%- set stored = none if source_is_text else relance_stored_timestamp(cleaned, source_type) -%}
+    {%- set typed = stored if stored is not none else relance_parse_timestamp(cleaned) -%}
   {%- elif logical_type in ('date', 'money', 'number', 'integer') -%}
     {%- set typed = relance_safe_cast(cleaned, relance_warehouse_type(logical_type)) -%}
   {%- else -%}

@@ -23,27 +23,47 @@ as_of as (
 
 ),
 
+{%- set paid_by_due = 'case when attempted_date <= due_date then received_local else 0 end' -%}
+{%- set paid_by_dpd5 = 'case when attempted_date <= ' ~ add_days('due_date', 5)
+    ~ ' then received_local else 0 end' -%}
+{%- set fully_paid_on = 'case when received_local > 0 and cum_received_local >= '
+    ~ 'installment_amount_local - 0.005 then attempted_date end' -%}
+
 attempt_summary as (
 
-    -- one pass over the attempts: what was received and when, and the first scheduled attempt
+    -- what was received and when, and the first scheduled attempt; an installment's only attempt
+    -- (most installments have one) is its own summary, the others are grouped
+    select
+        installment_id,
+        cast(1 as bigint) as attempts,
+        cast(received_local as decimal(38, 6)) as paid_amount_local,
+        cast(received_amount as decimal(38, 6)) as paid_amount,
+        cast({{ paid_by_due }} as decimal(38, 6)) as paid_by_due_local,
+        cast({{ paid_by_dpd5 }} as decimal(38, 6)) as paid_by_dpd5_local,
+        {{ fully_paid_on }} as fully_paid_date,
+        case when is_first_scheduled_attempt then status end as first_attempt_status,
+        case when is_first_scheduled_attempt then failure_reason end
+            as first_attempt_failure_reason,
+        case when is_first_scheduled_attempt then attempted_at end as first_attempted_at
+    from attempts
+    where is_only_attempt
+
+    union all
+
     select
         installment_id,
         count(*) as attempts,
         {{ exact_sum('received_local') }} as paid_amount_local,
         {{ exact_sum('received_amount') }} as paid_amount,
-        {{ exact_sum('case when attempted_date <= due_date then received_local else 0 end') }}
-            as paid_by_due_local,
-        {{ exact_sum('case when attempted_date <= ' ~ add_days('due_date', 5)
-            ~ ' then received_local else 0 end') }} as paid_by_dpd5_local,
-        min(case
-            when received_local > 0 and cum_received_local >= installment_amount_local - 0.005
-                then attempted_date
-        end) as fully_paid_date,
+        {{ exact_sum(paid_by_due) }} as paid_by_due_local,
+        {{ exact_sum(paid_by_dpd5) }} as paid_by_dpd5_local,
+        min({{ fully_paid_on }}) as fully_paid_date,
         max(case when is_first_scheduled_attempt then status end) as first_attempt_status,
         max(case when is_first_scheduled_attempt then failure_reason end)
             as first_attempt_failure_reason,
         max(case when is_first_scheduled_attempt then attempted_at end) as first_attempted_at
     from attempts
+    where not coalesce(is_only_attempt, false)
     group by installment_id
 
 ),

@@ -5,7 +5,9 @@
     first scheduled attempt (the denominator of the first-attempt failure rate) and the cumulative
     amount received so far (partial payments add up; the installment is paid in full once it
     reaches the amount due). Attempts after as_of_date are left out. The running values are
-    computed on the narrow attempt rows before the joins, so the sort carries little. -#}
+    computed on the narrow attempt rows before the joins, and only installments with several
+    attempts are sorted (a single attempt is its own running total), so the sort carries little.
+    is_only_attempt marks the installment's only attempt, whose summary needs no grouping. -#}
 
 with as_of as (
 
@@ -32,13 +34,39 @@ attempts as (
 
 ),
 
+multi_attempt as (
+
+    -- most installments have a single attempt: only the others need sorting
+    select installment_id
+    from attempts
+    group by installment_id
+    having count(*) > 1
+
+),
+
 sequenced as (
 
     select
         attempts.*,
-        sum({{ flag("kind = 'scheduled'") }}) over attempt_order as scheduled_so_far,
-        {{ exact_sum('received_local') }} over attempt_order as cum_received_local
+        {{ flag("kind = 'scheduled'") }} as scheduled_so_far,
+        cast(received_local as decimal(38, 6)) as cum_received_local,
+        true as is_only_attempt
     from attempts
+    where not exists (
+        select 1 from multi_attempt where multi_attempt.installment_id = attempts.installment_id
+    )
+
+    union all
+
+    select
+        attempts.*,
+        sum({{ flag("kind = 'scheduled'") }}) over attempt_order as scheduled_so_far,
+        {{ exact_sum('received_local') }} over attempt_order as cum_received_local,
+        false as is_only_attempt
+    from attempts
+    where exists (
+        select 1 from multi_attempt where multi_attempt.installment_id = attempts.installment_id
+    )
     window attempt_order as (
         partition by installment_id
         order by attempted_at, attempt_id
@@ -82,6 +110,7 @@ select
     sequenced.received_local * fx.rate_to_reporting as received_amount,
     sequenced.cum_received_local,
     sequenced.kind = 'scheduled' and sequenced.scheduled_so_far = 1 as is_first_scheduled_attempt,
+    sequenced.is_only_attempt,
     {{ days_between('installments.due_date', 'cast(sequenced.attempted_at as date)') }}
         as days_from_due
 from sequenced

@@ -4,6 +4,15 @@ with contacts as (
 
 ),
 
+breach_days as (
+
+    -- the few customer-days with a breach: only their contacts are aggregated
+    select distinct customer_id, sent_date
+    from {{ ref('int_contacts_enriched') }}
+    where is_call_over_cap or is_call_within_7d_after_rpc or is_out_of_hours
+
+),
+
 customer_days as (
 
     select
@@ -20,6 +29,11 @@ customer_days as (
         sum({{ flag('is_out_of_hours') }}) as out_of_hours_contacts,
         {{ dbt.listagg('distinct team_type', "', '", "order by team_type") }} as team_types
     from contacts
+    where exists (
+        select 1 from breach_days
+        where breach_days.customer_id = contacts.customer_id
+            and breach_days.sent_date = contacts.sent_date
+    )
     group by customer_id, sent_date, country, max_calls_per_7d
 
 )
