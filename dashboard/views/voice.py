@@ -26,8 +26,12 @@ with ui.section("Transcripts",
     reason = reason_col.selectbox("Reason", ["all", *queries.REASON_CODES],
                                   key="voice-reason")
     counts = queries.transcript_counts()
-    st.caption("Recorded calls by transcription status: " + ", ".join(
-        f"{row.status} {row.calls:,}" for row in counts.itertuples()) + ".")
+    if counts.empty:
+        st.caption("No recorded calls in this warehouse: `relance transcribe` transcribes a "
+                   "dataset's recordings and mines its feedback comments.")
+    else:
+        st.caption("Recorded calls by transcription status: " + ", ".join(
+            f"{row.status} {row.calls:,}" for row in counts.itertuples()) + ".")
     calls = ui.require_rows(queries.transcripts(search, reason, filters), "transcripts")
     st.caption(f"{len(calls)} call(s) shown (at most {queries.TRANSCRIPT_LIMIT}).")
     for call in calls.itertuples():
