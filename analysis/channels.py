@@ -411,7 +411,8 @@ def contact_fatigue(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[st
     table["paid_ci_low"], table["paid_ci_high"] = wilson(table["paid"], table["contacts"])
     # Rates use every contact; the regressions use a sample of customers (all their contacts).
     if len(contacts) > FATIGUE_SAMPLE:
-        customers = contacts["customer_id"].drop_duplicates()
+        # sorted first, so the sample depends on the customers, not on the warehouse's row order
+        customers = contacts["customer_id"].drop_duplicates().sort_values()
         keep = set(customers.sample(frac=FATIGUE_SAMPLE / len(contacts), random_state=4))
         contacts = contacts[contacts["customer_id"].isin(keep)]
     x = design(contacts, FATIGUE_CONTROLS, ["log_amount"])

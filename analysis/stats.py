@@ -154,7 +154,7 @@ def split_halves(keys: pd.Series, seed: int = 0) -> np.ndarray:
     Selecting a "best" level on one half and estimating its effect on the other keeps the
     estimate and its p-value honest: no winner's curse.
     """
-    codes, uniques = pd.factorize(keys)
+    codes, uniques = pd.factorize(keys, sort=True)   # by key value, not row order
     rng = np.random.default_rng(seed)
     first = rng.random(len(uniques)) < 0.5
     return first[codes]
