@@ -110,7 +110,10 @@ def _contacts_for_models(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd
     sample = f"hash(customer_id || 'relance') % 10000 < {int(share * 10000)}" if share < 1 else None
     frame = read(con, "fct_contacts", [*needed, *extra], filters, "sent_at",
                  extra_where=" and ".join(filter(None, ["direction = 'outbound'", sample])))
-    frame = frame.dropna(subset=["local_send_hour", "paid_within_n_days"])
+    # In contact order, so samples, permutations and bootstraps repeat on every build of the
+    # same data (DuckDB returns rows in any order).
+    frame = frame.dropna(subset=["local_send_hour", "paid_within_n_days"]).sort_values(
+        "contact_id", kind="stable", ignore_index=True)
     frame["local_send_hour"] = frame["local_send_hour"].astype(int)
     frame["paid"] = frame["paid_within_n_days"].astype(int)
     frame["log_dpd"] = np.log1p(frame["days_past_due_at_send"].astype(float).clip(lower=0))

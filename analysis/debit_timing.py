@@ -315,7 +315,7 @@ def _classified_installments(
                 join _funding_days f on f.customer_id = i.customer_id
                 left join _loo_funding_days l on l.plan_id = i.plan_id
                 {clause} and classify_day is not null
-                order by i.rowid""", params).df()
+                order by i.installment_id""", params).df()   # same order in every build
     finally:
         con.unregister("_funding_days")
         con.unregister("_loo_funding_days")
