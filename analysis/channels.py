@@ -11,7 +11,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analysis.db import Filters, MissingInput, columns, find_table, read, require, where
+from analysis.db import (
+    Filters,
+    MissingInput,
+    attribution_window_days,
+    columns,
+    find_table,
+    read,
+    require,
+    where,
+)
 from analysis.stats import (
     Z95,
     coefficient_draws,
@@ -43,9 +52,8 @@ FATIGUE_RESPONSE_CONTROLS = ["stage", "channel", "dpd_day"]
 DPD_DAY_CAP = 60             # days past due beyond this share one level in the fatigue model
 CONTROLS_NUMERIC = ["log_dpd", "log_amount"]
 # The send-hour outcome: a payment the customer makes (any kind but the creditor's own automatic
-# debits) within the warehouse's attribution window (dbt var attribution_window_days, default 3).
+# debits) within the warehouse's attribution window (``db.attribution_window_days``).
 AUTOMATIC_KINDS = ("scheduled", "retry")
-RESPONSE_WINDOW_DAYS = 3
 
 
 def funnel_conversion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -212,7 +220,7 @@ def send_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, pd.
 
 def _customer_paid(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd.Series:
     """Whether a payment other than an automatic debit (``AUTOMATIC_KINDS``) succeeded at or after
-    each contact was sent and within ``RESPONSE_WINDOW_DAYS``: on the contact's plan, or on any plan
+    each contact was sent and within the attribution window: on the contact's plan, or on any plan
     of its customer when the contact names none (the warehouse's attribution rule). Customer-
     initiated, agent-assisted and agency payments are what a message can prompt."""
     table = require(con, "fct_payment_attempts",
@@ -220,6 +228,7 @@ def _customer_paid(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd
     contact_table = require(con, "fct_contacts", ["contact_id", "plan_id", "customer_id",
                                                   "sent_at"])
     automatic = ", ".join(f"'{kind}'" for kind in AUTOMATIC_KINDS)
+    window = attribution_window_days(con)
     con.register("_send_hour_contacts", contacts[["contact_id"]])
     try:
         paid = con.execute(
@@ -233,11 +242,11 @@ def _customer_paid(con: duckdb.DuckDBPyConnection, contacts: pd.DataFrame) -> pd
             )
             select c.contact_id from c join p on p.plan_id = c.plan_id
              and p.attempted_at >= c.sent_at
-             and p.attempted_at <= c.sent_at + interval {RESPONSE_WINDOW_DAYS} day
+             and p.attempted_at <= c.sent_at + interval {window} day
             union
             select c.contact_id from c join p on p.customer_id = c.customer_id
              and p.attempted_at >= c.sent_at
-             and p.attempted_at <= c.sent_at + interval {RESPONSE_WINDOW_DAYS} day
+             and p.attempted_at <= c.sent_at + interval {window} day
             where c.plan_id is null
             """
         ).df()["contact_id"]

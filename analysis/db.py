@@ -123,6 +123,16 @@ def read(
     return con.execute(sql, params).df()
 
 
+def attribution_window_days(con: duckdb.DuckDBPyConnection, default: int = 3) -> int:
+    """The warehouse's attribution window (dbt var ``attribution_window_days``, recorded in
+    mart_build_info), so an analysis never restates it; ``default`` (dbt's) without that mart."""
+    info = find_table(con, "mart_build_info")
+    if info is None or "attribution_window_days" not in columns(con, "mart_build_info"):
+        return default
+    value = con.execute(f"select max(attribution_window_days) from {info}").fetchall()[0][0]
+    return default if value is None else int(value)
+
+
 def as_of_date(con: duckdb.DuckDBPyConnection) -> date:
     """The warehouse's "today" (mart_build_info), else the last date with data; never the clock."""
     info = find_table(con, "mart_build_info")

@@ -285,7 +285,7 @@ def _classified_installments(
     Returns (data, failed first attempts, months spanned, failed first attempts per merchant).
     ``data`` holds the debits of customers with a funding day, each with its ``classify_day``:
     the leave-one-out funding day when its plan produced signals, else the customer's. The join
-    and the totals run in DuckDB, so only classified debits reach pandas, in the mart's order.
+    and the totals run in DuckDB, so only classified debits reach pandas, by installment id.
     """
     needed = ["installment_id", "plan_id", "customer_id", "merchant_id", "plan_type",
               "payment_method", "sequence", "due_date", "amount", "first_attempt_status"]
