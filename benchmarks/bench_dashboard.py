@@ -125,6 +125,8 @@ def browser_pass(warehouse: Path) -> list[str]:
                   f"{time.perf_counter() - start:.2f} s")
             if errors(page):
                 failures.append(f"browser {name}: {errors(page)}")
+            if min_charts == 0 and path == "voice" and "relance transcribe" not in page.content():
+                failures.append("browser voice: no charts and no hint to run relance transcribe")
             screenshot(page, ROOT / "test-artifacts" / "bench-dashboard", name)
         page.close()
     print(f"dashboard.browser.pages_with_errors: {len(failures)}")
