@@ -115,6 +115,17 @@ def logit(y: np.ndarray | pd.Series, x: pd.DataFrame, groups: np.ndarray | None 
     return model.fit(**options)
 
 
+def ols(y: np.ndarray | pd.Series, x: pd.DataFrame,
+        groups: np.ndarray) -> tuple[pd.Series, pd.DataFrame]:
+    """Least-squares coefficients and their cluster-robust covariance (statsmodels' sandwich
+    with its small-sample correction), by ``groups``: a linear probability model, for effects
+    meant to add up over rows."""
+    codes = pd.factorize(pd.Series(groups))[0]
+    fit = sm.OLS(np.asarray(y, dtype=float), x).fit(cov_type="cluster",
+                                                    cov_kwds={"groups": codes})
+    return fit.params, fit.cov_params()
+
+
 def logit_llf(y: np.ndarray | pd.Series, x: pd.DataFrame) -> float:
     """Maximised log-likelihood of a logit, for choosing between models (no standard errors).
 

@@ -11,7 +11,7 @@ import pytest
 from analysis import channels, debit_timing, experiments, merchants, recovery, scoring
 from analysis.db import NO_FILTERS, Filters
 from analysis.root_causes import rank_root_causes
-from analysis.stats import bh, logit, ratio_ci, wilson
+from analysis.stats import bh, ols, ratio_ci, wilson
 from tests.analysis.handmade import warehouse
 
 
@@ -343,8 +343,8 @@ def test_funding_days_found_from_retries_and_payments_and_left_out_by_plan():
                 rows.append(_signal(f"u{c}", plan, inst, pay + pd.Timedelta(days=month % 2),
                                     "payment", True))
     rows.append(_signal("solo", "s1", "s1-1", "2026-02-12", "payment", True))
-    customers, loo = debit_timing.infer_funding_days(pd.DataFrame(rows))
-    table = customers.set_index("customer_id")
+    funding = debit_timing.infer_funding(pd.DataFrame(rows))
+    table, loo = funding.customers.set_index("customer_id"), funding.loo
     truth = pd.Series({f"u{c}": 2 + (c * 7) % 26 for c in range(60)})
     gap = (table.loc[truth.index, "funding_day"] - truth).abs()
     assert (np.minimum(gap, 31 - gap) <= 1).mean() >= 0.95
@@ -356,12 +356,104 @@ def test_funding_days_found_from_retries_and_payments_and_left_out_by_plan():
     assert abs(loo["p1-0"] - 9) <= 1 and abs(loo["p1-1"] - 9) <= 1
 
 
-def test_days_before_funding_and_recommended_day_by_hand():
-    due = pd.Series(pd.to_datetime(["2026-03-20", "2026-03-26", "2026-02-27", "2026-03-25"]))
-    funding = pd.Series([25, 25, 31, 25])
-    # 20 → 25: 5; 26 → Apr 25: 31-26+25 = 30; Feb 27 → Feb 28 (the "31st" of Feb): 1; same day 0.
-    assert list(debit_timing.days_before_funding(due, funding)) == [5, 30, 1, 0]
+def test_recommended_day_by_hand():
     assert list(debit_timing.recommended_debit_day(np.array([25, 28, 31, 1]))) == [26, 1, 1, 2]
+
+
+def _schedule(cycle: str, day: int = 0, second_day: int = 0, weekend_rule: bool = False,
+              phase: int = -1) -> int:
+    """Row of :func:`debit_timing.schedules` with these fields."""
+    table = debit_timing.schedules()
+    match = ((table["cycle"] == cycle) & (table["day"] == day)
+             & (table["second_day"] == second_day) & (table["weekend_rule"] == weekend_rule)
+             & (table["phase"] == phase))
+    return int(table.index[match][0])
+
+
+# bi-weekly on Fridays, one of them Fri 2 Jan 2026: phase = its days since 1970, mod 14
+FRIDAY_PHASE = (pd.Timestamp("2026-01-02") - pd.Timestamp("1970-01-01")).days % 14
+
+
+def test_next_funding_event_by_hand():
+    """Days from a debit to the next payday of a monthly, a semi-monthly and a bi-weekly
+    schedule (0 = debited on payday)."""
+    monthly_25 = _schedule("monthly", 25)
+    semi = _schedule("semi_monthly", 15, 31, weekend_rule=True)   # 15th and last day
+    biweekly = _schedule("biweekly", phase=FRIDAY_PHASE)
+    due = pd.Series(pd.to_datetime(["2026-03-20", "2026-03-26", "2026-01-28", "2026-02-10",
+                                    "2026-01-12", "2026-01-16", "2026-01-17"]))
+    chosen = [monthly_25, monthly_25, semi, semi, biweekly, biweekly, biweekly]
+    offsets = debit_timing.schedule_offsets(due, debit_timing.schedules(), since=False)
+    # Mar 20 → Mar 25: 5; Mar 26 → Apr 25: 30. Sat Jan 31 is paid Fri Jan 30: 2 days after
+    # Jan 28. Sun Feb 15 is paid Fri Feb 13: 3 after Feb 10. Paydays Jan 2, 16, 30: Mon Jan 12
+    # → Fri Jan 16: 4; Jan 16 itself: 0; Sat Jan 17 → Fri Jan 30: 13.
+    assert list(offsets[np.arange(len(due)), chosen]) == [5, 30, 2, 3, 4, 0, 13]
+
+
+def test_exposures_weigh_positions_by_the_posterior_by_hand():
+    """Debit Fri 20 Mar 2026 with a posterior 0.6 on "25th of the month" and 0.4 on the Friday
+    bi-weekly schedule (paydays Mar 13, Mar 27): 5 days before the monthly payday with
+    probability 0.6, 7 days before the bi-weekly one with 0.4 (its most probable schedule is
+    the monthly one: 5 days). Debit Mar 26 all on the 25th: 30 days before, the reference."""
+    table = debit_timing.schedules()
+    posterior = np.zeros((2, len(table)))
+    posterior[0, _schedule("monthly", 25)] = 0.6
+    posterior[0, _schedule("biweekly", phase=FRIDAY_PHASE)] = 0.4
+    posterior[1, _schedule("monthly", 25)] = 1.0
+    frame, best = debit_timing.exposures(pd.Series(pd.to_datetime(["2026-03-20", "2026-03-26"])),
+                                         lambda rows: posterior[rows])
+    assert frame.loc[0, "day_5"] == pytest.approx(0.6)
+    assert frame.loc[0, "short_7"] == pytest.approx(0.4)
+    assert frame.loc[0, "cycle_biweekly"] == pytest.approx(0.4)
+    assert frame.loc[0].sum() == pytest.approx(1.4)            # the two positions + the cycle
+    assert frame.loc[1].sum() == 0.0
+    assert list(best["days_before_funding"]) == [5, 30]
+    assert list(best["cycle"]) == ["monthly", "monthly"]
+    # window 3 (1..3 days before a monthly payday, 1..2 before a shorter cycle's): neither;
+    # window 7 (1..4 for the shorter cycle): the monthly 0.6 only
+    assert list(debit_timing.window_exposure(frame, 3)) == [0.0, 0.0]
+    assert debit_timing.window_exposure(frame, 7)[0] == pytest.approx(0.6)
+
+
+def test_pay_cycle_and_portfolio_prior_inferred_from_payments():
+    """30 customers paid on the 10th of the month and 30 paid every other Friday (from Fri 9 Jan
+    2026) pay a shortfall on a payday, the monthly ones over seven months, the bi-weekly ones
+    on eight of their paydays; the cycle each is paid on is found, and the bi-weekly phase. A
+    customer with a single payment, on Fri 10 Jul 2026 (a 10th and a bi-weekly payday), is
+    read through what the portfolio shows: half its customers on each of those two schedules,
+    none semi-monthly. Both pay on payday, but a monthly payday comes half as often, so a
+    payment on that date is twice as likely from a monthly payer: about 2/3 monthly, 1/3
+    bi-weekly."""
+    rows = []
+    for c in range(30):
+        for month in range(1, 8):
+            day = pd.Timestamp(2026, month, 10)
+            rows.append(_signal(f"m{c}", f"m{c}-{month % 2}", f"m{c}-{month}", day,
+                                "customer_initiated", True))
+        for k in range(8):
+            day = pd.Timestamp("2026-01-09") + pd.Timedelta(days=14 * (3 * k + c % 3))
+            rows.append(_signal(f"b{c}", f"b{c}-{k % 2}", f"b{c}-{k}", day,
+                                "customer_initiated", True))
+    rows.append(_signal("solo", "s1", "s1-1", pd.Timestamp("2026-07-10"), "customer_initiated",
+                        True))
+    funding = debit_timing.infer_funding(pd.DataFrame(rows))
+    customers = funding.customers.set_index("customer_id")
+    cycle = customers["pay_cycle"]
+    assert (cycle[[f"m{c}" for c in range(30)]] == "monthly").mean() >= 0.9
+    assert (cycle[[f"b{c}" for c in range(30)]] == "biweekly").mean() >= 0.9
+    table = debit_timing.schedules()
+    best = pd.Series(funding.posterior.argmax(axis=1), index=funding.customers["customer_id"])
+    phase = (pd.Timestamp("2026-01-09") - pd.Timestamp("1970-01-01")).days % 14
+    found = table.loc[best[[f"b{c}" for c in range(30)]], "phase"].to_numpy()
+    assert (found == phase).mean() >= 0.9
+    days = customers.loc[[f"m{c}" for c in range(30)], "funding_day"]
+    assert (days.sub(10).abs() <= 1).all()
+    solo = funding.posterior[funding.customers["customer_id"] == "solo"][0]
+    by_cycle = {name: solo[(table["cycle"] == name).to_numpy()].sum()
+                for name in ("monthly", "semi_monthly", "biweekly")}
+    assert by_cycle["semi_monthly"] < 0.1
+    assert by_cycle["monthly"] == pytest.approx(2 / 3, abs=0.1)
+    assert by_cycle["biweekly"] == pytest.approx(1 / 3, abs=0.1)
 
 
 def test_debit_timing_effect_on_planted_toy_portfolio():
@@ -380,7 +472,9 @@ def test_debit_timing_effect_on_planted_toy_portfolio():
                                  "merchant_id": "m1", "plan_type": "pay_in_4",
                                  "payment_method": "card", "sequence": month, "due_date": due,
                                  "amount": 100.0,
-                                 "first_attempt_status": "failed" if failed else "succeeded"})
+                                 "first_attempt_status": "failed" if failed else "succeeded",
+                                 "first_attempt_failure_reason":
+                                     "insufficient_funds" if failed else None})
             attempts.append(_attempt(f"{inst}a", inst, customer, due, "scheduled",
                                      "failed" if failed else "succeeded",
                                      "insufficient_funds" if failed else None))
@@ -571,18 +665,24 @@ def test_persist_replaces_the_schema_atomically(tmp_path, monkeypatch):
 
 
 def test_day_by_day_attributable_failures_by_hand():
-    """Saturated model (one plan type, method, amount): each day's fitted rate is its observed
-    rate. 100 debits 3 days before funding, 30 failed; 300 debits 20 days before (just after
-    the previous funding day, the reference), 30 failed. Excess = 100 x (0.30 - 0.10) = 20."""
+    """Linear probability model, saturated (one plan type, method, amount): each position's
+    fitted rate is its observed rate. 100 debits surely 3 days before funding, 30 failed; 300
+    surely 20 days before (just after the previous funding day, the reference), 30 failed.
+    Excess = 100 x (0.30 - 0.10) = 20; carried over to twice the failures: 40."""
     frame = pd.DataFrame({
-        "days_before_funding": [3] * 100 + [20] * 300,
-        "failed": [1] * 30 + [0] * 70 + [1] * 30 + [0] * 270,
+        "day_3": [1.0] * 100 + [0.0] * 300,
+        "short": [1] * 30 + [0] * 70 + [1] * 30 + [0] * 270,
         "plan_type": "pay_in_4", "payment_method": "card", "sequence": 2, "amount": 100.0,
         "customer_id": [f"c{i}" for i in range(400)]})
     x = debit_timing._day_design(frame)
-    assert [c for c in x.columns if c.startswith("day_")] == ["day_3"]
-    fit = logit(frame["failed"], x)
-    delta = debit_timing._delta_p(x, np.asarray(fit.params))
-    assert delta[:100] == pytest.approx(np.full(100, 0.20), abs=1e-6)
-    assert delta[100:] == pytest.approx(np.zeros(300), abs=1e-9)
-    assert delta.sum() == pytest.approx(20.0, abs=1e-4)
+    assert [c for c in x.columns if c in debit_timing.exposure_columns()] == ["day_3"]
+    beta, cov = ols(frame["short"], x, groups=frame["customer_id"].to_numpy())
+    assert beta["day_3"] == pytest.approx(0.20)
+    weights = np.array([frame["day_3"].sum()])
+    total, low, high = debit_timing._linear_total(weights, beta[["day_3"]],
+                                                  cov.loc[["day_3"], ["day_3"]].to_numpy(), 2.0)
+    assert total == pytest.approx(40.0)
+    # one debit per customer: the cluster-robust variance of the difference of two rates is
+    # about p(1-p)/n summed over the groups (statsmodels' small-sample factors aside)
+    se = np.sqrt(0.3 * 0.7 / 100 + 0.1 * 0.9 / 300)
+    assert (high - low) / 2 == pytest.approx(2 * 100 * 1.96 * se, rel=0.02)
