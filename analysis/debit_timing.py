@@ -589,6 +589,7 @@ def debit_timing(
             "amount_secured_month": secured / months,
             "amount_ci_low": a_low / months, "amount_ci_high": a_high / months,
             "customers_to_move": int(before["customer_id"].nunique()),
+            "window_days": int(window),
         })
 
     per_customer = _customer_table(data, funding.customers)

@@ -44,7 +44,8 @@ def _debit_timing(effect: pd.DataFrame) -> list[dict]:
             "recommended_action": ("Offer payday-aligned debit dates: move "
                                    f"{r.customers_to_move:,} "
                                    f"{scope}' debits to the day after their funding day."),
-            "evidence": (f"First debits 1-15 days before the funding day fail at "
+            "evidence": (f"First debits 1-{r.window_days} days before the customer's pay day "
+                         f"(a window the data chose) fail at "
                          f"{r.failure_rate_before:.1%} vs {r.failure_rate_after:.1%} after "
                          f"(adjusted odds ratio {r.odds_ratio:.2f}, 95% CI {r.ci_low:.2f}-"
                          f"{r.ci_high:.2f}); moving them avoids ~{r.failures_avoided_month:,.0f} "
