@@ -3,12 +3,13 @@
 `build_warehouse(data, warehouse)` is the Python API; `warehouse.cli.build` the command.
 """
 
-from warehouse.build import BuildSummary, build_warehouse
+from warehouse.build import BuildInProgressError, BuildSummary, build_warehouse
 from warehouse.dbt import DbtBuildError
 from warehouse.reconcile import ReconciliationError
 from warehouse.structure import StructuralError
 
 __all__ = [
+    "BuildInProgressError",
     "BuildSummary",
     "DbtBuildError",
     "ReconciliationError",

@@ -2,21 +2,28 @@
 
 The order is what makes it safe:
 1. structural checks (warehouse/structure.py): a dataset outside the contract stops here;
-2. `dbt build` into a new file beside the target (``.<name>.building-<pid>``): models, tests;
+2. `dbt build` into a new file beside the target (``.<name>.building``): models, tests;
 3. reconciliation in Python against the files' own row counts (nothing lost);
 4. a build-info table, a checkpoint, and only then ``os.replace`` onto the target.
 A reader of the old warehouse (a dashboard) never sees a half-built or locked file: until step 4
 it reads the old file, and on POSIX its open file keeps the old contents after the swap. A build
 that fails or is killed leaves the target untouched; its leftovers are removed by the next build.
+
+One build at a time per target: a build holds an exclusive lock on ``.<name>.lock`` (released
+by the system when its process dies, so a killed build never blocks the next). That also keeps
+the building file's path the same from build to build, which lets dbt reuse its parsed project
+(``.<name>.dbt-parse``, dbt's partial parsing) instead of parsing 300 nodes again: 3.7 s -> 0.5 s.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,9 +35,15 @@ from warehouse.dbt import DbtBuildError, DbtRun, run_dbt_build
 from warehouse.reconcile import TableCounts, read_quarantine, reconcile
 from warehouse.structure import DatasetLayout, inspect_dataset
 
-BUILDING_MARK = ".building-"
+BUILDING_SUFFIX = ".building"
+LOCK_SUFFIX = ".lock"
+PARSE_CACHE_SUFFIX = ".dbt-parse"
 BUILD_INFO_TABLE = "relance_build_info"
 DEFAULT_REPORTING_CURRENCY = "EUR"
+
+
+class BuildInProgressError(RuntimeError):
+    """Another build is writing the same warehouse."""
 
 
 @dataclass(frozen=True)
@@ -88,18 +101,27 @@ def build_warehouse(
     data_dir = Path(data).resolve()
     target = Path(warehouse).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(target)
+    with _build_lock(target):
+        remove_leftovers(target)
+        layout = inspect_dataset(data_dir)
+        summary = _build_locked(data_dir, target, layout, reporting_currency, on_progress,
+                                keep_artifacts, select)
+    summary.seconds = time.perf_counter() - started
+    return summary
 
-    layout = inspect_dataset(data_dir)
 
-    building = target.with_name(f".{target.name}{BUILDING_MARK}{os.getpid()}")
-    _remove_build_files(building)
+def _build_locked(data_dir: Path, target: Path, layout: DatasetLayout, reporting_currency: str,
+                  on_progress: Callable[[str, int], None] | None, keep_artifacts: Path | None,
+                  select: tuple[str, ...]) -> BuildSummary:
+    """Steps 2-4 of the module's docstring, with the target's build lock held."""
+    building = building_path(target)
     artifacts = Path(tempfile.mkdtemp(prefix="relance-dbt-"))
     try:
         run = run_dbt_build(
             warehouse_path=building,
             dbt_vars=dbt_vars(layout, reporting_currency),
             artifacts_dir=artifacts,
+            parse_cache=target.with_name(f".{target.name}{PARSE_CACHE_SUFFIX}"),
             on_node_done=on_progress,
             extra_args=("--select", *select) if select else (),
         )
@@ -126,7 +148,6 @@ def build_warehouse(
         shutil.rmtree(artifacts, ignore_errors=True)
         raise
     shutil.rmtree(artifacts, ignore_errors=True)
-    summary.seconds = time.perf_counter() - started
     return summary
 
 
@@ -178,7 +199,7 @@ def _swap_into_place(building: Path, target: Path) -> None:
     if Path(f"{building}.wal").exists():
         raise RuntimeError(f"{building}.wal still exists after checkpoint; not swapping")
     old_wal = Path(f"{target}.wal")
-    stale_wal = target.with_name(f".{target.name}{BUILDING_MARK}{os.getpid()}.old-wal")
+    stale_wal = Path(f"{building}.old-wal")
     if old_wal.exists():
         os.replace(old_wal, stale_wal)
     os.replace(building, target)
@@ -190,26 +211,33 @@ def _swap_into_place(building: Path, target: Path) -> None:
         os.close(dir_fd)
 
 
-def _build_files(building: Path) -> list[Path]:
-    return [building, Path(f"{building}.wal"), Path(f"{building}.tmp")]
+def building_path(target: Path) -> Path:
+    """Where a build of ``target`` writes before the swap (the same path every build)."""
+    return target.with_name(f".{target.name}{BUILDING_SUFFIX}")
 
 
-def _remove_build_files(building: Path) -> None:
-    for path in _build_files(building):
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+@contextmanager
+def _build_lock(target: Path) -> Iterator[None]:
+    """Hold the exclusive build lock of ``target``, or raise `BuildInProgressError` at once."""
+    lock_path = target.with_name(f".{target.name}{LOCK_SUFFIX}")
+    with open(lock_path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildInProgressError(
+                f"Another build is writing {target} (it holds {lock_path}); wait for it to "
+                "finish, then build again.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def remove_leftovers(target: Path) -> list[Path]:
-    """Delete files of earlier builds of ``target`` whose process is gone (killed, crashed)."""
+    """Delete what an earlier build of ``target`` left (killed, crashed); call with the lock held,
+    so no live build's files can be among them."""
     removed = []
-    prefix = f".{target.name}{BUILDING_MARK}"
-    for path in target.parent.glob(f"{prefix}*"):
-        pid_text = path.name[len(prefix):].split(".", 1)[0]
-        if not pid_text.isdigit() or _process_alive(int(pid_text)):
-            continue
+    for path in target.parent.glob(f".{target.name}{BUILDING_SUFFIX}*"):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -218,13 +246,9 @@ def remove_leftovers(target: Path) -> list[Path]:
     return removed
 
 
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # an earlier build of this very process that did not clean up
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _remove_build_files(building: Path) -> None:
+    for path in (building, Path(f"{building}.wal"), Path(f"{building}.tmp")):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

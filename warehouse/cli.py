@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from relance.options import DEFAULT_DATA, DEFAULT_DB, DataDir, WarehousePath
-from warehouse.build import BuildSummary, build_warehouse
+from warehouse.build import BuildInProgressError, BuildSummary, build_warehouse
 from warehouse.dbt import DbtBuildError
 from warehouse.reconcile import ReconciliationError
 from warehouse.structure import StructuralError
@@ -40,7 +40,7 @@ def build(data: DataDir = DEFAULT_DATA, warehouse: WarehousePath = DEFAULT_DB) -
         for problem in exc.problems:
             err.print(f"  [red]-[/] {problem}", highlight=False)
         raise typer.Exit(code=1) from exc
-    except (DbtBuildError, ReconciliationError) as exc:
+    except (DbtBuildError, ReconciliationError, BuildInProgressError) as exc:
         err.print(f"[bold red]Build failed:[/] {exc}", highlight=False)
         raise typer.Exit(code=1) from exc
     print_summary(summary, console)

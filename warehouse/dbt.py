@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from relance.paths import PROJECT_ROOT
 
 PROFILES_DIR = PROJECT_ROOT / "dbt_project"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"  # dbt's name for its parsed project
 
 # Deprecations of dbt_project.yml keys we keep on purpose (target-path, log-path: they let a
 # person run `dbt build` by hand from the repository root and find everything under
@@ -73,11 +75,15 @@ def run_dbt_build(
     warehouse_path: Path,
     dbt_vars: dict[str, Any],
     artifacts_dir: Path,
+    parse_cache: Path | None = None,
     on_node_done: Callable[[str, int], None] | None = None,
     extra_args: tuple[str, ...] = (),
 ) -> DbtRun:
     """Run `dbt build` (seeds, models, tests) into ``warehouse_path``; raise on any failure.
 
+    ``parse_cache``: dbt's parsed project from the previous build (partial parsing), restored
+    before and saved after. dbt itself checks it against the project's files, the vars and the
+    profile, and parses everything again when anything differs.
     ``on_node_done(name, total)`` is called as each node finishes, for a progress bar.
     """
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
@@ -99,13 +105,16 @@ def run_dbt_build(
         "--target-path", str(artifacts_dir / "target"),
         "--log-path", str(artifacts_dir / "logs"),
         "--vars", json.dumps({**dbt_vars, "warehouse_path": str(warehouse_path)}),
-        "--no-partial-parse",
         "--no-use-colors",
         "--log-level", "none",
         "--log-level-file", "info",
         "--warn-error-options", json.dumps({"error": [], "silence": _SILENCED}),
         *extra_args,
     ]
+    parsed = artifacts_dir / "target" / PARTIAL_PARSE_FILE
+    if parse_cache is not None and parse_cache.exists():
+        parsed.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parse_cache, parsed)
     previous_cwd = os.getcwd()
     try:
         os.chdir(PROJECT_ROOT)  # relative paths in dbt_project.yml are relative to the root
@@ -120,6 +129,10 @@ def run_dbt_build(
         detail = f"{result.exception}\n" if result.exception else ""
         detail += f"dbt's log and compiled SQL: {artifacts_dir}"
         raise DbtBuildError(failures, detail)
+    if parse_cache is not None and parsed.exists():
+        saving = parse_cache.with_name(f"{parse_cache.name}.saving")
+        shutil.copyfile(parsed, saving)
+        os.replace(saving, parse_cache)
     results = list(getattr(run_result, "results", []) or [])
     kinds = [r.node.resource_type for r in results]
     return DbtRun(

@@ -150,4 +150,6 @@ def test_cli_stops_before_dbt_and_keeps_the_old_warehouse(csv_copy: Path, tmp_pa
     assert result.exit_code == 1
     assert "required table 'plans' is missing" in result.output
     assert warehouse.read_bytes() == b"previous warehouse"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "warehouse.duckdb"]
+    # nothing beside it but the (empty) build lock, which stays for the next build to take
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".warehouse.duckdb.lock", "raw", "warehouse.duckdb"]

@@ -22,7 +22,7 @@ import warehouse.build
 from relance.paths import PROJECT_ROOT
 from tests.warehouse.tiny_dataset import tiny_tables, write_tiny_dataset
 from warehouse import DbtBuildError, build_warehouse
-from warehouse.build import BUILDING_MARK, remove_leftovers
+from warehouse.build import LOCK_SUFFIX, PARSE_CACHE_SUFFIX, BuildInProgressError, building_path
 
 LAYERS = ("staging", "quarantine")
 pytestmark = pytest.mark.slow
@@ -56,7 +56,10 @@ def _sha256(path: Path) -> str:
 
 
 def _side_files(path: Path) -> list[str]:
-    return sorted(p.name for p in path.parent.glob(f".{path.name}*"))
+    """Hidden files beside the warehouse other than the ones every build keeps (its lock and
+    dbt's parsed project)."""
+    kept = {f".{path.name}{LOCK_SUFFIX}", f".{path.name}{PARSE_CACHE_SUFFIX}"}
+    return sorted(p.name for p in path.parent.glob(f".{path.name}*") if p.name not in kept)
 
 
 def test_failed_build_leaves_the_warehouse_intact(
@@ -83,7 +86,7 @@ def test_killed_build_leaves_the_warehouse_intact(
               f"build_warehouse(data={str(datasets[1])!r}, warehouse={str(target)!r}, "
               f"select={LAYERS!r})")
     child = subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_ROOT)
-    building = target.with_name(f".{target.name}{BUILDING_MARK}{child.pid}")
+    building = building_path(target)
     deadline = time.monotonic() + 300
     while not (building.exists() and building.stat().st_size > 0):
         assert child.poll() is None, "the build ended before it could be killed"
@@ -96,14 +99,35 @@ def test_killed_build_leaves_the_warehouse_intact(
 
     assert _sha256(target) == before and _merchants(target) == merchants
     assert building.name in _side_files(target)
-    # The next build removes what a dead build left; a live build's files are not touched.
-    alive = target.with_name(f".{target.name}{BUILDING_MARK}{os.getppid()}")
-    alive.write_bytes(b"")
+    # The dead build's lock went with its process: the next build runs and clears its files.
+    build_warehouse(data=datasets[1], warehouse=target, select=LAYERS)
+    assert _merchants(target) == merchants + 1
+    assert _side_files(target) == []
+    build_warehouse(data=datasets[0], warehouse=target, select=LAYERS)  # as the others expect
+    assert _sha256(target) != before and _merchants(target) == merchants
+
+
+def test_a_second_build_of_the_same_warehouse_is_refused_while_one_runs(
+        target: Path, datasets: tuple[Path, Path]) -> None:
+    before = _sha256(target)
+    lock = target.with_name(f".{target.name}{LOCK_SUFFIX}")
+    holder = subprocess.Popen(  # another process holding the build lock, as a running build does
+        [sys.executable, "-c",
+         "import fcntl, sys\n"
+         f"lock = open({str(lock)!r}, 'a')\n"
+         "fcntl.flock(lock, fcntl.LOCK_EX)\n"
+         "print('locked', flush=True)\n"
+         "sys.stdin.readline()\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        assert building in remove_leftovers(target)
-        assert _side_files(target) == [alive.name]
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(BuildInProgressError, match=f"Another build is writing {target}"):
+            build_warehouse(data=datasets[1], warehouse=target, select=LAYERS)
+        assert _sha256(target) == before and _side_files(target) == []
     finally:
-        alive.unlink()
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=60)
 
 
 def test_readers_are_never_blocked_and_see_the_new_file_after_the_swap(
