@@ -13,8 +13,9 @@
     orphan_foreign_key     a reference to a row missing from, or quarantined in, its parent
     extra checks the model passes (e.g. sequence_out_of_range for installments)
   quarantine_column names the offending column. For quarantined rows the values are kept as
-  text in raw_<column> (as they arrived, trimmed) so analysts can see what was sent; they are
-  only rendered as text for those rows, which keeps the scan of large files cheap.
+  text (as they arrived, trimmed) in one JSON object, raw_values, so analysts can see what was
+  sent; the quarantine_<table> views unpack it. One column that is null on every valid row costs
+  little to store; a text column per raw column cost a quarter of writing base_contacts.
 
   extra_checks: [{'reason': ..., 'column': ..., 'when': SQL over `checked` and the parent
   aliases `parent_<fk column>`}] evaluated after the foreign-key checks.
@@ -243,9 +244,11 @@ select
     {%- endfor %}
     quarantine_reason,
     quarantine_column,
-    {%- for c in typed_columns %}
-    case when quarantine_reason is not null then {{ dbt.cast('cleaned__' ~ c.name, text) }} end as raw__{{ c.name }}{{ "," if not loop.last }}
+    {%- set raw_columns = [] -%}
+    {%- for c in typed_columns -%}
+      {%- do raw_columns.append((c.name, dbt.cast('cleaned__' ~ c.name, text))) -%}
     {%- endfor %}
+    case when quarantine_reason is not null then {{ relance_raw_values(raw_columns) }} end as raw_values
 from checked
 
 {%- endmacro %}

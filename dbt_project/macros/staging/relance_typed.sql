@@ -164,3 +164,30 @@
   {%- endif -%}
   {{ return(present) }}
 {%- endmacro %}
+
+
+{#- A quarantined row's values as they arrived: one JSON object of text values (null when absent),
+    built from [(name, text expression)] and read back one value at a time. -#}
+{% macro relance_raw_values(columns) -%}
+  {{ return(adapter.dispatch('relance_raw_values')(columns)) }}
+{%- endmacro %}
+
+{% macro default__relance_raw_values(columns) -%}
+    cast(to_json({ {%- for name, expr in columns %}'{{ name }}': {{ expr }}{{ ", " if not loop.last }}{% endfor -%} }) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro spark__relance_raw_values(columns) -%}
+    to_json(named_struct({%- for name, expr in columns %}'{{ name }}', {{ expr }}{{ ", " if not loop.last }}{% endfor -%}))
+{%- endmacro %}
+
+{% macro relance_raw_value(raw_values, name) -%}
+  {{ return(adapter.dispatch('relance_raw_value')(raw_values, name)) }}
+{%- endmacro %}
+
+{% macro default__relance_raw_value(raw_values, name) -%}
+    json_extract_string({{ raw_values }}, '$.{{ name }}')
+{%- endmacro %}
+
+{% macro spark__relance_raw_value(raw_values, name) -%}
+    get_json_object({{ raw_values }}, '$.{{ name }}')
+{%- endmacro %}

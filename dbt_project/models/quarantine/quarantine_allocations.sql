@@ -10,11 +10,11 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__allocation_id as allocation_id,
-    raw__plan_id as plan_id,
-    raw__team_id as team_id,
-    raw__team_type as team_type,
-    raw__assigned_at as assigned_at,
-    raw__released_at as released_at
+    {{ relance_raw_value('raw_values', 'allocation_id') }} as allocation_id,
+    {{ relance_raw_value('raw_values', 'plan_id') }} as plan_id,
+    {{ relance_raw_value('raw_values', 'team_id') }} as team_id,
+    {{ relance_raw_value('raw_values', 'team_type') }} as team_type,
+    {{ relance_raw_value('raw_values', 'assigned_at') }} as assigned_at,
+    {{ relance_raw_value('raw_values', 'released_at') }} as released_at
 from checked
 where quarantine_reason is not null

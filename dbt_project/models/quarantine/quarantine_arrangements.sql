@@ -10,13 +10,13 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__arrangement_id as arrangement_id,
-    raw__customer_id as customer_id,
-    raw__plan_id as plan_id,
-    raw__contact_id as contact_id,
-    raw__created_at as created_at,
-    raw__kind as kind,
-    raw__promised_amount as promised_amount,
-    raw__promised_date as promised_date
+    {{ relance_raw_value('raw_values', 'arrangement_id') }} as arrangement_id,
+    {{ relance_raw_value('raw_values', 'customer_id') }} as customer_id,
+    {{ relance_raw_value('raw_values', 'plan_id') }} as plan_id,
+    {{ relance_raw_value('raw_values', 'contact_id') }} as contact_id,
+    {{ relance_raw_value('raw_values', 'created_at') }} as created_at,
+    {{ relance_raw_value('raw_values', 'kind') }} as kind,
+    {{ relance_raw_value('raw_values', 'promised_amount') }} as promised_amount,
+    {{ relance_raw_value('raw_values', 'promised_date') }} as promised_date
 from checked
 where quarantine_reason is not null

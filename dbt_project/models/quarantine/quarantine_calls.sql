@@ -10,12 +10,12 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__call_id as call_id,
-    raw__contact_id as contact_id,
-    raw__customer_id as customer_id,
-    raw__started_at as started_at,
-    raw__duration_s as duration_s,
-    raw__audio_path as audio_path,
-    raw__language as language
+    {{ relance_raw_value('raw_values', 'call_id') }} as call_id,
+    {{ relance_raw_value('raw_values', 'contact_id') }} as contact_id,
+    {{ relance_raw_value('raw_values', 'customer_id') }} as customer_id,
+    {{ relance_raw_value('raw_values', 'started_at') }} as started_at,
+    {{ relance_raw_value('raw_values', 'duration_s') }} as duration_s,
+    {{ relance_raw_value('raw_values', 'audio_path') }} as audio_path,
+    {{ relance_raw_value('raw_values', 'language') }} as language
 from checked
 where quarantine_reason is not null

@@ -10,11 +10,11 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__customer_id as customer_id,
-    raw__country as country,
-    raw__timezone as timezone,
-    raw__created_at as created_at,
-    raw__language as language,
-    raw__birth_year as birth_year
+    {{ relance_raw_value('raw_values', 'customer_id') }} as customer_id,
+    {{ relance_raw_value('raw_values', 'country') }} as country,
+    {{ relance_raw_value('raw_values', 'timezone') }} as timezone,
+    {{ relance_raw_value('raw_values', 'created_at') }} as created_at,
+    {{ relance_raw_value('raw_values', 'language') }} as language,
+    {{ relance_raw_value('raw_values', 'birth_year') }} as birth_year
 from checked
 where quarantine_reason is not null

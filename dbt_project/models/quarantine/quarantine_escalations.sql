@@ -10,9 +10,9 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__escalation_id as escalation_id,
-    raw__plan_id as plan_id,
-    raw__escalated_at as escalated_at,
-    raw__stage as stage
+    {{ relance_raw_value('raw_values', 'escalation_id') }} as escalation_id,
+    {{ relance_raw_value('raw_values', 'plan_id') }} as plan_id,
+    {{ relance_raw_value('raw_values', 'escalated_at') }} as escalated_at,
+    {{ relance_raw_value('raw_values', 'stage') }} as stage
 from checked
 where quarantine_reason is not null

@@ -10,9 +10,9 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__plan_id as plan_id,
-    raw__experiment_id as experiment_id,
-    raw__arm as arm,
-    raw__assigned_at as assigned_at
+    {{ relance_raw_value('raw_values', 'plan_id') }} as plan_id,
+    {{ relance_raw_value('raw_values', 'experiment_id') }} as experiment_id,
+    {{ relance_raw_value('raw_values', 'arm') }} as arm,
+    {{ relance_raw_value('raw_values', 'assigned_at') }} as assigned_at
 from checked
 where quarantine_reason is not null

@@ -10,13 +10,13 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__feedback_id as feedback_id,
-    raw__customer_id as customer_id,
-    raw__plan_id as plan_id,
-    raw__submitted_at as submitted_at,
-    raw__channel as channel,
-    raw__reason_code as reason_code,
-    raw__comment as comment,
-    raw__satisfaction as satisfaction
+    {{ relance_raw_value('raw_values', 'feedback_id') }} as feedback_id,
+    {{ relance_raw_value('raw_values', 'customer_id') }} as customer_id,
+    {{ relance_raw_value('raw_values', 'plan_id') }} as plan_id,
+    {{ relance_raw_value('raw_values', 'submitted_at') }} as submitted_at,
+    {{ relance_raw_value('raw_values', 'channel') }} as channel,
+    {{ relance_raw_value('raw_values', 'reason_code') }} as reason_code,
+    {{ relance_raw_value('raw_values', 'comment') }} as comment,
+    {{ relance_raw_value('raw_values', 'satisfaction') }} as satisfaction
 from checked
 where quarantine_reason is not null

@@ -10,8 +10,8 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__date as "date",
-    raw__currency as currency,
-    raw__rate_to_reporting as rate_to_reporting
+    {{ relance_raw_value('raw_values', 'date') }} as "date",
+    {{ relance_raw_value('raw_values', 'currency') }} as currency,
+    {{ relance_raw_value('raw_values', 'rate_to_reporting') }} as rate_to_reporting
 from checked
 where quarantine_reason is not null

@@ -10,10 +10,10 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__installment_id as installment_id,
-    raw__plan_id as plan_id,
-    raw__sequence as sequence,
-    raw__due_date as due_date,
-    raw__amount as amount
+    {{ relance_raw_value('raw_values', 'installment_id') }} as installment_id,
+    {{ relance_raw_value('raw_values', 'plan_id') }} as plan_id,
+    {{ relance_raw_value('raw_values', 'sequence') }} as sequence,
+    {{ relance_raw_value('raw_values', 'due_date') }} as due_date,
+    {{ relance_raw_value('raw_values', 'amount') }} as amount
 from checked
 where quarantine_reason is not null

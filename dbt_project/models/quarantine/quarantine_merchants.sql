@@ -10,9 +10,9 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__merchant_id as merchant_id,
-    raw__merchant_name as merchant_name,
-    raw__sector as sector,
-    raw__country as country
+    {{ relance_raw_value('raw_values', 'merchant_id') }} as merchant_id,
+    {{ relance_raw_value('raw_values', 'merchant_name') }} as merchant_name,
+    {{ relance_raw_value('raw_values', 'sector') }} as sector,
+    {{ relance_raw_value('raw_values', 'country') }} as country
 from checked
 where quarantine_reason is not null

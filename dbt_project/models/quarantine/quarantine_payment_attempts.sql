@@ -10,12 +10,12 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__attempt_id as attempt_id,
-    raw__installment_id as installment_id,
-    raw__attempted_at as attempted_at,
-    raw__amount as amount,
-    raw__kind as kind,
-    raw__status as status,
-    raw__failure_reason as failure_reason
+    {{ relance_raw_value('raw_values', 'attempt_id') }} as attempt_id,
+    {{ relance_raw_value('raw_values', 'installment_id') }} as installment_id,
+    {{ relance_raw_value('raw_values', 'attempted_at') }} as attempted_at,
+    {{ relance_raw_value('raw_values', 'amount') }} as amount,
+    {{ relance_raw_value('raw_values', 'kind') }} as kind,
+    {{ relance_raw_value('raw_values', 'status') }} as status,
+    {{ relance_raw_value('raw_values', 'failure_reason') }} as failure_reason
 from checked
 where quarantine_reason is not null

@@ -10,14 +10,14 @@ checked as (
 select
     quarantine_reason,
     quarantine_column,
-    raw__plan_id as plan_id,
-    raw__customer_id as customer_id,
-    raw__merchant_id as merchant_id,
-    raw__purchased_at as purchased_at,
-    raw__currency as currency,
-    raw__principal_amount as principal_amount,
-    raw__plan_type as plan_type,
-    raw__installment_count as installment_count,
-    raw__payment_method as payment_method
+    {{ relance_raw_value('raw_values', 'plan_id') }} as plan_id,
+    {{ relance_raw_value('raw_values', 'customer_id') }} as customer_id,
+    {{ relance_raw_value('raw_values', 'merchant_id') }} as merchant_id,
+    {{ relance_raw_value('raw_values', 'purchased_at') }} as purchased_at,
+    {{ relance_raw_value('raw_values', 'currency') }} as currency,
+    {{ relance_raw_value('raw_values', 'principal_amount') }} as principal_amount,
+    {{ relance_raw_value('raw_values', 'plan_type') }} as plan_type,
+    {{ relance_raw_value('raw_values', 'installment_count') }} as installment_count,
+    {{ relance_raw_value('raw_values', 'payment_method') }} as payment_method
 from checked
 where quarantine_reason is not null
