@@ -252,3 +252,25 @@ select
 from checked
 
 {%- endmacro %}
+
+
+{#- The body of quarantine_<table>: the rows relance_check_table kept out, with why, and their
+    values as they arrived (unpacked from raw_values, one text column per contract column). -#}
+{% macro relance_quarantine_rows(base, table) -%}
+with
+
+checked as (
+
+    select * from {{ base }}
+
+)
+
+select
+    quarantine_reason,
+    quarantine_column
+    {%- for name, meta in relance_source_columns('raw', table) %},
+    {{ relance_raw_value('raw_values', name) }} as {{ adapter.quote(name) }}
+    {%- endfor %}
+from checked
+where quarantine_reason is not null
+{%- endmacro %}
