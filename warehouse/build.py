@@ -121,7 +121,7 @@ def _build_locked(data_dir: Path, target: Path, layout: DatasetLayout, reporting
             warehouse_path=building,
             dbt_vars=dbt_vars(layout, reporting_currency),
             artifacts_dir=artifacts,
-            parse_cache=target.with_name(f".{target.name}{PARSE_CACHE_SUFFIX}"),
+            parse_cache=parse_cache_path(target),
             on_node_done=on_progress,
             extra_args=("--select", *select) if select else (),
         )
@@ -216,16 +216,26 @@ def building_path(target: Path) -> Path:
     return target.with_name(f".{target.name}{BUILDING_SUFFIX}")
 
 
+def lock_path(target: Path) -> Path:
+    """The file a build of ``target`` holds locked while it runs (empty; it stays)."""
+    return target.with_name(f".{target.name}{LOCK_SUFFIX}")
+
+
+def parse_cache_path(target: Path) -> Path:
+    """dbt's parsed project as the last build of ``target`` left it."""
+    return target.with_name(f".{target.name}{PARSE_CACHE_SUFFIX}")
+
+
 @contextmanager
 def _build_lock(target: Path) -> Iterator[None]:
     """Hold the exclusive build lock of ``target``, or raise `BuildInProgressError` at once."""
-    lock_path = target.with_name(f".{target.name}{LOCK_SUFFIX}")
-    with open(lock_path, "a") as lock:
+    held = lock_path(target)
+    with open(held, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildInProgressError(
-                f"Another build is writing {target} (it holds {lock_path}); wait for it to "
+                f"Another build is writing {target} (it holds {held}); wait for it to "
                 "finish, then build again.") from None
         try:
             yield

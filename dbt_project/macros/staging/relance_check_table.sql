@@ -230,6 +230,7 @@ checked as (
             when {{ check.when }} then '{{ check.column }}'
           {%- endfor %}
         end as quarantine_column
+    -- still called deduplicated: the extra checks name their rows that way
     from with_parents as deduplicated
     {%- for fk in foreign_keys if fk.joined %}
     left join {{ ref('stg_' ~ fk.parent_table) }} as {{ fk.alias }}
