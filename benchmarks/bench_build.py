@@ -4,8 +4,12 @@
 2. The build, in a child process so its own peak memory is measured (goal: <= 90 s, <= 6 GiB).
 3. The same compiled SQL (every model, seed and test dbt ran, in the order it finished them)
    replayed directly in DuckDB with the profile's settings, in another child process.
-Prints `build.seconds`, `build.peak_rss_mib`, `build.raw_sql_seconds`, `build.dbt_overhead_ratio`
-(goal <= 1.3). Usage: bench_build.py [--customers N] [--data DIR] [--warehouse FILE]
+4. The write floor: every table of the built warehouse copied as is into a new DuckDB file with
+   the same settings. It is the part of the build that no query rewrite can remove as long as the
+   warehouse keeps those tables, and it shows how close the build's total CPU is to it.
+Prints `build.seconds`, `build.peak_rss_mib`, `build.cpu_seconds` (on 2 cores the build cannot
+take less than half of it), `build.raw_sql_seconds`, `build.dbt_overhead_ratio` (goal <= 1.3) and
+`build.write_floor_*`. Usage: bench_build.py [--customers N] [--data DIR] [--warehouse FILE]
 [--keep-artifacts DIR] [--no-raw-sql]
 """
 
@@ -105,6 +109,36 @@ def child_raw_sql(artifacts: str, database: str, built: str) -> dict:
     return {"seconds": seconds}
 
 
+def child_write_floor(built: str, database: str) -> dict:
+    """Copy every table of ``built`` into ``database``; wall and CPU seconds per model layer.
+
+    The layer is the name's prefix (base, int, fct, dim, mart, ...): what writing each layer's
+    tables costs on its own, whatever computed them.
+    """
+    import duckdb
+
+    Path(database).unlink(missing_ok=True)
+    con = duckdb.connect(database)
+    memory = os.environ.get("RELANCE_DUCKDB_MEMORY_LIMIT", "5GB")
+    con.execute(f"set memory_limit = '{memory}'; set threads = 2; "
+                "set preserve_insertion_order = false")
+    con.execute(f"attach '{built}' as built (read_only)")
+    tables = [row[0] for row in con.execute(
+        "select table_name from duckdb_tables() where database_name = 'built' "
+        "and schema_name = 'main' order by table_name").fetchall()]
+    layers: dict[str, dict[str, float]] = {}
+    for table in tables:
+        wall, cpu = time.perf_counter(), time.process_time()
+        con.execute(f'create table "{table}" as select * from built.main."{table}"')
+        con.execute("checkpoint")
+        layer = layers.setdefault(table.split("_")[0], {"seconds": 0.0, "cpu_seconds": 0.0})
+        layer["seconds"] += time.perf_counter() - wall
+        layer["cpu_seconds"] += time.process_time() - cpu
+    con.close()
+    Path(database).unlink(missing_ok=True)
+    return layers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=1_000_000)
@@ -139,6 +173,14 @@ def main() -> None:
     print(f"build.dbt_overhead_ratio: {built['dbt_seconds'] / replay['seconds']:.2f}")
     print(f"build.total_overhead_ratio: {built['seconds'] / replay['seconds']:.2f}")
     raw_db.unlink(missing_ok=True)
+    floor_db = BENCH / f"write_floor_{args.customers}.duckdb"
+    layers, _, _ = _child(["write-floor", str(warehouse), str(floor_db)])
+    print(f"build.write_floor_seconds: {sum(v['seconds'] for v in layers.values()):.1f} s")
+    print(f"build.write_floor_cpu_seconds: {sum(v['cpu_seconds'] for v in layers.values()):.1f} s")
+    for layer, spent in sorted(layers.items(), key=lambda item: -item[1]["seconds"]):
+        if spent["seconds"] >= 0.1:
+            print(f"build.write_floor.{layer}_seconds: {spent['seconds']:.1f} s "
+                  f"({spent['cpu_seconds']:.1f} CPU s)")
     if not args.keep_artifacts:
         shutil.rmtree(artifacts, ignore_errors=True)
 
@@ -148,5 +190,7 @@ if __name__ == "__main__":
         print(json.dumps(child_build(*sys.argv[2:5])))
     elif len(sys.argv) > 1 and sys.argv[1] == "raw-sql":
         print(json.dumps(child_raw_sql(*sys.argv[2:5])))
+    elif len(sys.argv) > 1 and sys.argv[1] == "write-floor":
+        print(json.dumps(child_write_floor(*sys.argv[2:4])))
     else:
         main()
