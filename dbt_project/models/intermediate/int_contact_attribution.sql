@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- What followed each contact within the attribution window (var attribution_window_days, default
     3 days after sending): an arrangement (promise) and a successful payment, for the contact's plan
@@ -10,7 +10,7 @@
 with contacts as (
 
     select contact_id, customer_id, plan_id, sent_at
-    from {{ ref('int_contacts_enriched') }}
+    from {{ ref('stg_contacts') }}
 
 ),
 

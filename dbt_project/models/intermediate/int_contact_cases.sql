@@ -1,12 +1,12 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- The collection case each contact belongs to (its plan's case open on the send date, closing day
     included) and the plan's overdue state that day: highest days past due and amount outstanding. -#}
 
 with contacts as (
 
-    select contact_id, plan_id, sent_date
-    from {{ ref('int_contacts_enriched') }}
+    select contact_id, plan_id, cast(sent_at as date) as sent_date
+    from {{ ref('stg_contacts') }}
     where plan_id is not null
 
 ),

@@ -1,8 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- Contacts with the customer's local send time, the plan's merchant, the country's contact rules
     and the customer's recent contact pressure: contacts, outbound calls and right-party
-    conversations in the 7 days before each contact (the contact itself excluded). -#}
+    conversations in the 7 days before each contact (the contact itself excluded).
+    A view read by fct_contacts alone, which writes these rows once; models needing only the
+    contacts' keys and dates read stg_contacts, the compliance marts read fct_contacts. -#}
 
 with contacts as (
 
@@ -29,7 +31,7 @@ plans as (
 
 rules as (
 
-    select * from {{ ref('contact_rules') }}
+    select * from {{ ref('int_country_contact_rules') }}
 
 ),
 
@@ -103,17 +105,12 @@ with_rules as (
         cast(windowed.sent_at as date) as sent_date,
         {{ hour_of('windowed.local_sent_at') }} as local_send_hour,
         {{ iso_weekday('windowed.local_sent_at') }} as local_weekday,
-        coalesce(country_rules.max_calls_per_7d, default_rules.max_calls_per_7d)
-            as max_calls_per_7d,
-        coalesce(country_rules.max_contacts_per_7d, default_rules.max_contacts_per_7d)
-            as max_contacts_per_7d,
-        coalesce(country_rules.earliest_local_hour, default_rules.earliest_local_hour)
-            as earliest_local_hour,
-        coalesce(country_rules.latest_local_hour, default_rules.latest_local_hour)
-            as latest_local_hour
+        rules.max_calls_per_7d,
+        rules.max_contacts_per_7d,
+        rules.earliest_local_hour,
+        rules.latest_local_hour
     from windowed
-    left join rules as country_rules on country_rules.country = windowed.country
-    left join rules as default_rules on default_rules.country = '*'
+    left join rules on rules.country = windowed.country
 
 )
 

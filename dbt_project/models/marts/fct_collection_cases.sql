@@ -35,15 +35,13 @@ recoveries as (
 contacts as (
 
     select
-        contact_cases.case_id,
+        case_id,
         count(*) as contacts,
-        sum(contacts.is_right_party_call) as right_party_contacts,
-        {{ exact_sum('coalesce(contacts.cost, 0)') }} as contact_cost
-    from {{ ref('int_contact_cases') }} as contact_cases
-    inner join {{ ref('int_contacts_enriched') }} as contacts
-        on contacts.contact_id = contact_cases.contact_id
-    where contact_cases.case_id is not null
-    group by contact_cases.case_id
+        sum({{ flag('is_right_party') }}) as right_party_contacts,
+        {{ exact_sum('cost') }} as contact_cost
+    from {{ ref('fct_contacts') }}
+    where case_id is not null
+    group by case_id
 
 ),
 

@@ -50,7 +50,10 @@ select
     cast(attribution.promise_within_n_days as boolean) as promise_within_n_days,
     cast(attribution.paid_within_n_days as boolean) as paid_within_n_days,
     {{ stable_amount('attribution.paid_amount_within_n_days') }} as paid_amount_within_n_days,
-    cast(contacts.is_out_of_hours as boolean) as is_out_of_hours
+    cast(contacts.is_out_of_hours as boolean) as is_out_of_hours,
+    cast(contacts.is_call_over_cap as boolean) as is_call_over_cap,
+    cast(contacts.is_call_within_7d_after_rpc as boolean) as is_call_within_7d_after_rpc,
+    cast(contacts.is_contact_over_cap as boolean) as is_contact_over_cap
 from contacts
 inner join attribution on attribution.contact_id = contacts.contact_id
 left join contact_cases on contact_cases.contact_id = contacts.contact_id

@@ -1,6 +1,12 @@
 with contacts as (
 
-    select * from {{ ref('int_contacts_enriched') }}
+    select * from {{ ref('fct_contacts') }}
+
+),
+
+rules as (
+
+    select country, max_calls_per_7d from {{ ref('int_country_contact_rules') }}
 
 ),
 
@@ -8,10 +14,12 @@ breach_days as (
 
     -- the few customer-days with a breach: only their contacts are aggregated
     select distinct customer_id, sent_date
-    from {{ ref('int_contacts_enriched') }}
+    from contacts
     where is_call_over_cap or is_call_within_7d_after_rpc or is_out_of_hours
 
 ),
+
+{%- set is_outbound_call = flag("channel = 'call' and direction = 'outbound'") %}
 
 customer_days as (
 
@@ -19,11 +27,10 @@ customer_days as (
         customer_id,
         sent_date,
         country,
-        max_calls_per_7d,
         count(*) as contacts,
-        sum(is_outbound_call) as calls,
+        sum({{ is_outbound_call }}) as calls,
         max(contacts_prev_7d + 1) as max_contacts_rolling_7d,
-        max(calls_prev_7d + is_outbound_call) as max_calls_rolling_7d,
+        max(calls_prev_7d + {{ is_outbound_call }}) as max_calls_rolling_7d,
         sum({{ flag('is_call_over_cap') }}) as calls_over_cap,
         sum({{ flag('is_call_within_7d_after_rpc') }}) as calls_within_7d_after_rpc,
         sum({{ flag('is_out_of_hours') }}) as out_of_hours_contacts,
@@ -34,22 +41,25 @@ customer_days as (
         where breach_days.customer_id = contacts.customer_id
             and breach_days.sent_date = contacts.sent_date
     )
-    group by customer_id, sent_date, country, max_calls_per_7d
+    group by customer_id, sent_date, country
 
 )
 
 select
-    cast(customer_id as varchar) as customer_id,
-    cast(sent_date as date) as contact_date,
-    cast(country as varchar) as country,
-    cast(contacts as bigint) as contacts,
-    cast(calls as bigint) as calls,
-    cast(max_contacts_rolling_7d as integer) as max_contacts_rolling_7d,
-    cast(max_calls_rolling_7d as integer) as max_calls_rolling_7d,
-    cast(max_calls_per_7d as integer) as max_calls_per_7d,
-    cast(calls_over_cap as bigint) as calls_over_cap,
-    cast(calls_within_7d_after_rpc as bigint) as calls_within_7d_after_rpc,
-    cast(out_of_hours_contacts as bigint) as out_of_hours_contacts,
-    cast(team_types as varchar) as team_types
+    cast(customer_days.customer_id as varchar) as customer_id,
+    cast(customer_days.sent_date as date) as contact_date,
+    cast(customer_days.country as varchar) as country,
+    cast(customer_days.contacts as bigint) as contacts,
+    cast(customer_days.calls as bigint) as calls,
+    cast(customer_days.max_contacts_rolling_7d as integer) as max_contacts_rolling_7d,
+    cast(customer_days.max_calls_rolling_7d as integer) as max_calls_rolling_7d,
+    cast(rules.max_calls_per_7d as integer) as max_calls_per_7d,
+    cast(customer_days.calls_over_cap as bigint) as calls_over_cap,
+    cast(customer_days.calls_within_7d_after_rpc as bigint) as calls_within_7d_after_rpc,
+    cast(customer_days.out_of_hours_contacts as bigint) as out_of_hours_contacts,
+    cast(customer_days.team_types as varchar) as team_types
 from customer_days
-where calls_over_cap > 0 or calls_within_7d_after_rpc > 0 or out_of_hours_contacts > 0
+left join rules on rules.country = customer_days.country
+where customer_days.calls_over_cap > 0
+    or customer_days.calls_within_7d_after_rpc > 0
+    or customer_days.out_of_hours_contacts > 0
