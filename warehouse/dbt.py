@@ -122,6 +122,7 @@ def run_dbt_build(
     finally:
         os.chdir(previous_cwd)
         _close_duckdb(DuckDBConnectionManager)
+        _release_adapters()
 
     run_result = result.result
     failures = _failures(run_result)
@@ -174,6 +175,22 @@ def _short(message: str, lines: int = 6) -> str:
     kept = [line.strip() for line in message.splitlines()
             if line.strip() and not line.strip().startswith(("> ", "compiled code at"))]
     return " | ".join(kept[:lines])
+
+
+def _release_adapters() -> None:
+    """Drop dbt's adapters, and with them the interprocess locks they hold.
+
+    dbt creates its connection locks from a spawn multiprocessing context; such locks are named
+    semaphores watched by a resource tracker. Left alive, they outlive the build, and when the
+    process then becomes the dashboard (`relance demo` ends with an exec) the tracker reports
+    them as leaked. Dropped here, they are released at once.
+    """
+    import gc
+
+    from dbt.adapters.factory import reset_adapters
+
+    reset_adapters()
+    gc.collect()
 
 
 def _close_duckdb(manager: Any) -> None:

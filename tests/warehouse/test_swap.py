@@ -158,3 +158,22 @@ def test_readers_are_never_blocked_and_see_the_new_file_after_the_swap(
     same_process.close()
     assert _merchants(target) == merchants + 1
     assert _side_files(target) == []
+
+
+def test_a_build_leaves_no_interprocess_lock_behind(
+        datasets: tuple[Path, Path], tmp_path: Path) -> None:
+    # `relance demo` builds, then execs the dashboard server in the same process. dbt's
+    # connection locks are named semaphores watched by multiprocessing's resource tracker; still
+    # alive at the exec, the tracker would print a "leaked semaphore" warning to the user.
+    script = (
+        "import os\n"
+        "from pathlib import Path\n"
+        "from warehouse import build_warehouse\n"
+        f"build_warehouse(data=Path({str(datasets[0])!r}), "
+        f"warehouse=Path({str(tmp_path / 'exec.duckdb')!r}), select={LAYERS!r})\n"
+        "os.execv('/bin/true', ['true'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "leaked semaphore" not in done.stderr
