@@ -89,6 +89,11 @@
     {{ return(var('litigation_observation_days', 90) | int) }}
 {%- endmacro %}
 
+{#- What counts as a call for the contact caps: an outbound call (inbound calls are the customer's). -#}
+{% macro is_outbound_call() -%}
+    channel = 'call' and direction = 'outbound'
+{%- endmacro %}
+
 {#- 1/0 flag from a boolean expression, summable on every engine. -#}
 {% macro flag(condition) -%}
     case when {{ condition }} then 1 else 0 end

@@ -62,7 +62,7 @@ pressure as (
             customer_id,
             sent_at,
             {{ flag("direction = 'outbound'") }} as is_outbound,
-            {{ flag("channel = 'call' and direction = 'outbound'") }} as is_outbound_call,
+            {{ flag(is_outbound_call()) }} as is_outbound_call,
             {{ flag("channel = 'call' and call_outcome = 'right_party'") }} as is_right_party_call
         from contacts
     ) as narrow

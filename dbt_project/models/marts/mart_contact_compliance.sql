@@ -19,7 +19,7 @@ daily as (
         coalesce(team_type, 'unknown') as team_type,
         count(*) as contacts,
         sum({{ flag("direction = 'outbound'") }}) as outbound_contacts,
-        sum({{ flag("channel = 'call' and direction = 'outbound'") }}) as calls,
+        sum({{ flag(is_outbound_call()) }}) as calls,
         sum({{ flag('is_out_of_hours') }}) as out_of_hours_contacts,
         sum({{ flag('is_call_over_cap') }}) as calls_over_cap,
         sum({{ flag('is_call_within_7d_after_rpc') }}) as calls_within_7d_after_rpc,

@@ -19,7 +19,7 @@ breach_days as (
 
 ),
 
-{%- set is_outbound_call = flag("channel = 'call' and direction = 'outbound'") %}
+{%- set outbound_call_flag = flag(is_outbound_call()) %}
 
 customer_days as (
 
@@ -28,9 +28,9 @@ customer_days as (
         sent_date,
         country,
         count(*) as contacts,
-        sum({{ is_outbound_call }}) as calls,
+        sum({{ outbound_call_flag }}) as calls,
         max(contacts_prev_7d + 1) as max_contacts_rolling_7d,
-        max(calls_prev_7d + {{ is_outbound_call }}) as max_calls_rolling_7d,
+        max(calls_prev_7d + {{ outbound_call_flag }}) as max_calls_rolling_7d,
         sum({{ flag('is_call_over_cap') }}) as calls_over_cap,
         sum({{ flag('is_call_within_7d_after_rpc') }}) as calls_within_7d_after_rpc,
         sum({{ flag('is_out_of_hours') }}) as out_of_hours_contacts,

@@ -52,7 +52,7 @@ plans as (
 calls as (
 
     select * from {{ ref('fct_contacts') }}
-    where channel = 'call' and direction = 'outbound'
+    where {{ is_outbound_call() }}
 
 ),
 
