@@ -1,3 +1,5 @@
+{%- set outbound_call_flag = flag(is_outbound_call()) %}
+
 with contacts as (
 
     select * from {{ ref('fct_contacts') }}
@@ -18,8 +20,6 @@ breach_days as (
     where is_call_over_cap or is_call_within_7d_after_rpc or is_out_of_hours
 
 ),
-
-{%- set outbound_call_flag = flag(is_outbound_call()) %}
 
 customer_days as (
 
